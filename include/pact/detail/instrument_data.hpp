@@ -1,0 +1,99 @@
+// pact internal: the data behind an Instrument, including the flat tables the scoring kernels
+// read. Not part of the public API; include "pact/instrument.hpp" instead.
+#ifndef PACT_DETAIL_INSTRUMENT_DATA_HPP
+#define PACT_DETAIL_INSTRUMENT_DATA_HPP
+
+#include "pact/instrument.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pact::detail {
+
+/// How the kernel maps a response to a severity.
+enum class RuleKind : std::uint8_t {
+  table,   ///< ordinal: severity_table[table_offset + value - min_value], NaN where no option
+  yes_no,  ///< 0 or 1
+  curve,   ///< count, months, amount: a SeverityCurve, within [min_value, max_value]
+};
+
+/// One item in the form the kernel wants: everything it touches for a response in one place.
+struct CompiledItem {
+  RuleKind kind = RuleKind::table;
+  bool required = false;
+  bool whole_number = false;  ///< count: a fractional value is an error
+  std::uint32_t dimension = 0;
+  double weight = 1.0;
+  double min_value = 0.0;  ///< table: smallest option value; curve: smallest valid value
+  double max_value = 0.0;  ///< table: largest option value; curve: largest valid value
+  std::uint32_t table_offset = 0;
+  double severity_no = 0.0;
+  double severity_yes = 1.0;
+};
+
+struct InstrumentData {
+  std::string id;
+  std::string version;
+  std::string hash;
+  std::string canonical_json;
+  Label name;
+  Label description;
+  std::vector<std::string> languages;
+  std::string default_language;
+  std::optional<int> rating_window_days;
+  double composite_min_coverage = 1.0;
+  std::vector<Dimension> dimensions;
+  std::vector<Item> items;
+  std::vector<Level> levels;
+
+  std::vector<CompiledItem> compiled;       ///< one per item, instrument order
+  std::vector<double> severity_table;       ///< ordinal lookup tables, back to back
+  std::vector<double> dimension_weight_sum; ///< per dimension: sum of its item weights
+  std::vector<std::pair<std::string, std::size_t>> item_index;       ///< sorted by id
+  std::vector<std::pair<std::string, std::size_t>> dimension_index;  ///< sorted by id
+};
+
+inline std::optional<std::size_t> find_sorted(const std::vector<std::pair<std::string, std::size_t>>& index,
+                                              std::string_view id) noexcept {
+  auto it = std::lower_bound(index.begin(), index.end(), id,
+                             [](const auto& entry, std::string_view key) { return entry.first < key; });
+  if (it == index.end() || it->first != id) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace pact::detail
+
+namespace pact {
+
+inline const std::string& Instrument::id() const noexcept { return data_->id; }
+inline const std::string& Instrument::version() const noexcept { return data_->version; }
+inline const std::string& Instrument::hash() const noexcept { return data_->hash; }
+inline const std::string& Instrument::canonical_json() const noexcept { return data_->canonical_json; }
+inline const Label& Instrument::name() const noexcept { return data_->name; }
+inline const Label& Instrument::description() const noexcept { return data_->description; }
+inline const std::vector<std::string>& Instrument::languages() const noexcept { return data_->languages; }
+inline const std::string& Instrument::default_language() const noexcept { return data_->default_language; }
+inline std::optional<int> Instrument::rating_window_days() const noexcept { return data_->rating_window_days; }
+inline double Instrument::composite_min_coverage() const noexcept { return data_->composite_min_coverage; }
+inline const std::vector<Dimension>& Instrument::dimensions() const noexcept { return data_->dimensions; }
+inline const std::vector<Item>& Instrument::items() const noexcept { return data_->items; }
+inline const std::vector<Level>& Instrument::levels() const noexcept { return data_->levels; }
+
+inline std::optional<std::size_t> Instrument::find_item(std::string_view id) const noexcept {
+  return detail::find_sorted(data_->item_index, id);
+}
+inline std::optional<std::size_t> Instrument::find_dimension(std::string_view id) const noexcept {
+  return detail::find_sorted(data_->dimension_index, id);
+}
+inline std::optional<std::size_t> Instrument::find_level(std::string_view id) const noexcept {
+  for (std::size_t i = 0; i < data_->levels.size(); ++i)
+    if (data_->levels[i].id == id) return i;
+  return std::nullopt;
+}
+
+}  // namespace pact
+
+#endif  // PACT_DETAIL_INSTRUMENT_DATA_HPP
