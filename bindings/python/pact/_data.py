@@ -1,0 +1,88 @@
+"""Turning pandas and numpy input into the dense float64 matrices the kernels read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_YES = {"1", "true", "yes", "y", "si", "sí", "s", "t"}
+_NO = {"0", "false", "no", "n", "f"}
+
+
+def _column_to_float(column: pd.Series, item_id: str, item_type: str) -> np.ndarray:
+    """A column of responses as float64 (NaN = missing), or ValueError naming the item and row.
+
+    Numbers pass through; yes/no items also accept yes/no words (sí, no, true, false, ...).
+    """
+    if pd.api.types.is_bool_dtype(column):
+        return column.astype("float64").to_numpy()
+    if pd.api.types.is_numeric_dtype(column):
+        return column.to_numpy(dtype="float64", na_value=np.nan)
+    text = column.astype("string").str.strip()
+    blank = column.isna().to_numpy() | (text == "").to_numpy(dtype=bool, na_value=True)
+    values = pd.to_numeric(text.mask(text == ""), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    unresolved = np.isnan(values) & ~blank
+    if item_type == "yes_no" and unresolved.any():
+        lowered = text.str.lower()
+        yes = lowered.isin(_YES).to_numpy(dtype=bool, na_value=False) & unresolved
+        no = lowered.isin(_NO).to_numpy(dtype=bool, na_value=False) & unresolved
+        values[yes] = 1.0
+        values[no] = 0.0
+        unresolved &= ~(yes | no)
+    if unresolved.any():
+        row = int(np.flatnonzero(unresolved)[0])
+        kind = "a yes/no answer" if item_type == "yes_no" else "a number"
+        raise ValueError(f"item {item_id!r}, row {column.index[row]!r}: {column.iloc[row]!r} is not {kind}")
+    return values
+
+
+def response_matrix(data, instrument) -> tuple:
+    """(matrix, index): the responses of `data` as a rows x items float64 matrix in instrument
+    order, and the row labels to give the results.
+
+    A DataFrame is matched by column name (item ids; other columns are ignored; a missing item
+    column means that item is unanswered, and is an error for a required item). A 2-D array must
+    already have one column per item in instrument order: C-contiguous float64 is used without a
+    copy.
+    """
+    if isinstance(data, pd.DataFrame):
+        items = instrument.items()
+        missing_required = [i for i in items.index[items["required"]] if i not in data.columns]
+        if missing_required:
+            raise ValueError(f"missing required item column(s): {', '.join(missing_required)}")
+        matrix = np.full((len(data), len(items)), np.nan)
+        for j, (item_id, item_type) in enumerate(zip(items.index, items["type"])):
+            if item_id in data.columns:
+                matrix[:, j] = _column_to_float(data[item_id], item_id, item_type)
+        return matrix, data.index
+    array = np.asarray(data)
+    if array.ndim != 2:
+        raise ValueError(f"responses must be a 2-D array (rows x items), got {array.ndim} dimension(s)")
+    if array.shape[1] != len(instrument.item_ids):
+        raise ValueError(
+            f"responses must have one column per item of {instrument.id} ({len(instrument.item_ids)}), "
+            f"got {array.shape[1]}"
+        )
+    if array.dtype != np.float64:
+        array = array.astype(np.float64)
+    return array, pd.RangeIndex(array.shape[0])
+
+
+def group_codes(by, n: int, data=None):
+    """(codes, names) for a subgroup column given as a Series, an array or a column name."""
+    if by is None:
+        return None, None
+    if isinstance(by, str):
+        if not isinstance(data, pd.DataFrame) or by not in data.columns:
+            raise ValueError(f"by={by!r} is not a column of the data")
+        by = data[by]
+    values = pd.Series(np.asarray(by, dtype=object) if not isinstance(by, pd.Series) else by.to_numpy(dtype=object))
+    if len(values) != n:
+        raise ValueError(f"by must have one value per row ({n}), got {len(values)}")
+    if values.isna().any():
+        row = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise ValueError(f"by has a missing group at row {row}")
+    labels = values.astype(str)
+    names = sorted(labels.unique())
+    codes = pd.Categorical(labels, categories=names).codes.astype(np.int32)
+    return codes, names

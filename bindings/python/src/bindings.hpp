@@ -1,0 +1,15 @@
+// One function per concept adds its classes and functions to the module.
+#ifndef PACT_PYTHON_BINDINGS_HPP
+#define PACT_PYTHON_BINDINGS_HPP
+
+#include <pybind11/pybind11.h>
+
+namespace pact_python {
+
+void bind_instrument(pybind11::module_& m);
+void bind_scoring(pybind11::module_& m);
+void bind_counting(pybind11::module_& m);
+
+}  // namespace pact_python
+
+#endif
