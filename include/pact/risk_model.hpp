@@ -263,7 +263,7 @@ struct RiskResult {
   int horizon_months = 0;
   double probability = 0.0;       ///< P(still in care horizon_months after the assessment)
   int band = 0;                   ///< index into RiskModel::bands()
-  int months_in_care = -1;        ///< t0, completed months in care (hazard form); -1 otherwise
+  int months_in_care = -1;        ///< t0, completed months in care (hazard form, capped at 10^9); -1 otherwise
   std::vector<HorizonProbability> horizons;  ///< the extra horizons asked for, in the order asked
   /// Hazard form: S(m) for m = 1 .. the largest horizon (model or extra); survival[m - 1] = S(m).
   std::vector<double> survival;
@@ -317,8 +317,9 @@ inline std::vector<double> candidate_responses(const Item& item) {
 /// The chronicity risk of a case already scored by the model's instrument: `responses` (one per
 /// item in instrument order, NaN = missing) and `scores` = score(model.instrument(), responses).
 /// Throws ValidationError at `/responses/<duration item>` when a hazard model lacks the months in
-/// care, and InvalidArgument for inputs of the wrong shape or extra horizons a logistic model
-/// cannot answer.
+/// care (and at `/responses` in the freak case of values so large that the linear predictor
+/// overflows to NaN), and InvalidArgument for inputs of the wrong shape or extra horizons a
+/// logistic model cannot answer.
 inline RiskResult score_risk(const RiskModel& model, std::span<const double> responses, const CaseScores& scores,
                              const RiskOptions& options = {}) {
   const detail::RiskModelData& m = model.data();
@@ -359,6 +360,9 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
   const detail::FeatureInputs inputs{responses.data(), scores.item_severity.data(), dimension_score.data(),
                                      scores.composite};
   result.linear_predictor = detail::linear_predictor(m, inputs, values.data(), imputed.data(), imputed_count);
+  if (std::isnan(result.linear_predictor))
+    throw ValidationError("/responses", "the case's values are too large for risk model " + m.id +
+                                            ": its linear predictor overflows (infinite terms of opposite sign)");
   result.imputed_count = static_cast<std::size_t>(imputed_count);
   result.probability = detail::chronicity_probability(m, result.linear_predictor, result.months_in_care);
   result.band = detail::band_of(m, result.probability);
@@ -420,7 +424,7 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
       if (!scored) continue;
       const double p = detail::chronicity_probability(m, eta, result.months_in_care);
       const int band = detail::band_of(m, p);
-      if (band >= result.band) continue;
+      if (band < 0 || band >= result.band) continue;  // band -1: the change overflowed the predictor
       const double drop = from_severity - to_severity;
       bool better = !result.counterfactual;
       if (!better) {
@@ -451,6 +455,7 @@ enum class RiskStatus : std::int32_t {
   ok = 0,
   rejected_by_instrument = 1,  ///< a response the instrument cannot score (see the instrument status)
   missing_duration = 2,        ///< hazard form: the months in care are not answered
+  not_finite = 3,              ///< values so large that the linear predictor overflows to NaN
 };
 
 inline const char* to_string(RiskStatus status) noexcept {
@@ -458,6 +463,7 @@ inline const char* to_string(RiskStatus status) noexcept {
     case RiskStatus::ok: return "ok";
     case RiskStatus::rejected_by_instrument: return "rejected_by_instrument";
     case RiskStatus::missing_duration: return "missing_duration";
+    case RiskStatus::not_finite: return "not_finite";
   }
   return "unknown";
 }
@@ -538,6 +544,13 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         else
           t0 = detail::completed_months(months);
       }
+      std::int32_t imputed_count = 0;
+      double eta = nan;
+      if (status == RiskStatus::ok) {
+        const detail::FeatureInputs inputs{row, severities, scores, r.composite};
+        eta = detail::linear_predictor(m, inputs, values, imputed.data(), imputed_count);
+        if (std::isnan(eta)) status = RiskStatus::not_finite;
+      }
       if (status != RiskStatus::ok) {
         ++bad;
         if (out.linear_predictor) out.linear_predictor[i] = nan;
@@ -547,9 +560,6 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
         continue;
       }
-      std::int32_t imputed_count = 0;
-      const detail::FeatureInputs inputs{row, severities, scores, r.composite};
-      const double eta = detail::linear_predictor(m, inputs, values, imputed.data(), imputed_count);
       const double p = detail::chronicity_probability(m, eta, t0);
       if (out.linear_predictor) out.linear_predictor[i] = eta;
       if (out.probability) out.probability[i] = p;

@@ -439,6 +439,48 @@ TEST(RiskScoring, HazardRejectsACaseWithoutTheMonthsInCare) {
   }
 }
 
+TEST(RiskScoring, MonthsInCareBeyondAnyBandAreCapped) {
+  // With no maximum on a3, any number of months is a valid answer. Past the last band (month 7)
+  // every month has h = 1/5 (HazardCaseByHand), so S(6) = (4/5)^6 however long the case has
+  // been in care.
+  json instrument = json::parse(pact_test::read_text(pact_test::data_path("instruments/small.json")));
+  instrument["items"][2]["response"].erase("max");
+  const auto unbounded = pact::Instrument::parse(instrument.dump());
+  const auto model = pact::RiskModel::parse(model_json("hazard").dump(), unbounded);
+  const std::vector<double> r = {2, NA, 1e300, 0, NA, NA};
+  const auto result = pact::score_risk(model, r);
+  EXPECT_EQ(result.months_in_care, 1000000000);
+  EXPECT_NEAR(result.probability, 0.262144, 1e-12);
+  double p = 0;
+  pact::RiskBatchOutputs out;
+  out.probability = &p;
+  EXPECT_EQ(pact::score_risk_batch(model, pact::view_rows(r.data(), 1, 6, 6), out).scored, 1u);
+  EXPECT_EQ(p, result.probability);
+}
+
+TEST(RiskScoring, AnOverflowingLinearPredictorIsAnErrorNotALowRisk) {
+  // b2 (an amount with no maximum) enters twice with opposite signs: at b2 = 1e308 the terms are
+  // +inf and -inf and their sum is NaN, which must not read as the lowest band.
+  json doc = model_json("logistic");
+  doc["features"] = json::array({
+      {{"id", "up"}, {"kind", "item_value"}, {"item", "b2"}, {"coefficient", 10}, {"se", 0}, {"reference", 0}},
+      {{"id", "down"}, {"kind", "item_value"}, {"item", "b2"}, {"coefficient", -10}, {"se", 0}, {"reference", 0}},
+  });
+  const auto model = pact::RiskModel::parse(doc.dump(), small());
+  const std::vector<double> r = {1, NA, NA, NA, 1e308, NA};
+  EXPECT_THROW(pact::score_risk(model, r), pact::ValidationError);
+  double p = 0;
+  std::int32_t band = 0, status = 0;
+  pact::RiskBatchOutputs out;
+  out.probability = &p;
+  out.band = &band;
+  out.risk_status = &status;
+  EXPECT_EQ(pact::score_risk_batch(model, pact::view_rows(r.data(), 1, 6, 6), out).rejected, 1u);
+  EXPECT_TRUE(std::isnan(p));
+  EXPECT_EQ(band, -1);
+  EXPECT_EQ(status, static_cast<int>(pact::RiskStatus::not_finite));
+}
+
 TEST(RiskScoring, BadArgumentsAreInvalidArguments) {
   const std::vector<double> r = {4, 0, 0, 2, 50, 5};
   pact::RiskOptions horizons;

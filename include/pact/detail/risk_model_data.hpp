@@ -140,9 +140,16 @@ inline double hazard_survival(const RiskModelData& m, double eta, int t0, int ho
   return std::exp(-cumulative);
 }
 
-/// The whole months in care at the assessment from the duration item's value: a case 5.5 months
-/// in care has completed 5, and its next month is the sixth.
-inline int completed_months(double value) noexcept { return static_cast<int>(std::floor(value)); }
+/// The most months in care pact counts. A duration item without a maximum could hold any finite
+/// number; past the last baseline band (at most 1200 months) every month has the same hazard, so
+/// capping changes no probability and keeps t0 + horizon within an int.
+inline constexpr int max_completed_months = 1000000000;
+
+/// The whole months in care at the assessment from the duration item's value (finite, >= 0): a
+/// case 5.5 months in care has completed 5, and its next month is the sixth.
+inline int completed_months(double value) noexcept {
+  return value >= max_completed_months ? max_completed_months : static_cast<int>(std::floor(value));
+}
 
 /// The probability of chronicity at the model's horizon from the linear predictor.
 inline double chronicity_probability(const RiskModelData& m, double eta, int t0) noexcept {
@@ -150,8 +157,9 @@ inline double chronicity_probability(const RiskModelData& m, double eta, int t0)
   return hazard_survival(m, eta, t0, m.horizon_months, nullptr);
 }
 
-/// The band of a probability: the last band whose min_probability is at most p.
+/// The band of a probability: the last band whose min_probability is at most p; -1 for NaN.
 inline std::int32_t band_of(const RiskModelData& m, double p) noexcept {
+  if (std::isnan(p)) return -1;
   std::int32_t band = 0;
   for (std::size_t b = 1; b < m.bands.size(); ++b)
     if (p >= m.bands[b].min_probability) band = static_cast<std::int32_t>(b);
