@@ -119,6 +119,12 @@ json parse_json(std::string_view text, const JsonLimits& limits) {
   } catch (const json::parse_error& e) {
     const auto [line, column] = line_and_column(text, e.byte > 0 ? e.byte - 1 : 0);
     throw ParseError(line, column, parse_reason(e.what()));
+  } catch (const json::out_of_range&) {
+    // nlohmann reports a number beyond the range of a double (1e999) this way; the stack still
+    // says which value it was.
+    std::string path = path_of(stack);
+    if (!stack.empty()) path += "/" + element_token();
+    throw ValidationError(path, "expected a finite number; this one is too large to represent");
   }
 }
 

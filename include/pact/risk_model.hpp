@@ -1,0 +1,582 @@
+// pact: the chronicity-risk model, an immutable description of features, coefficients and risk
+// bands loaded from validated JSON against the instrument it reads (docs/risk-model-format.md),
+// and the scoring of cases with it: the probability of still being in care at the model's
+// horizon, the survival curve (hazard form), the band, and the explanation of the result
+// (contributions, top factors, counterfactual). One kernel serves a single case and a batch, so
+// both agree to the bit.
+#ifndef PACT_RISK_MODEL_HPP
+#define PACT_RISK_MODEL_HPP
+
+#include "pact/assessment.hpp"
+#include "pact/detail/parallel.hpp"
+#include "pact/error.hpp"
+#include "pact/instrument.hpp"
+#include "pact/matrix.hpp"
+#include "pact/scoring.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pact {
+
+/// The two forms of the model (docs/risk-model-format.md, "The two forms").
+enum class RiskForm : std::uint8_t {
+  logistic,         ///< P(chronic) = logistic(b0 + b'x) at the model's horizon only
+  discrete_hazard,  ///< monthly exit hazard logistic(a_band(t) + b'x); P(chronic) = S(horizon)
+};
+
+/// How a feature's value x is read from a case.
+enum class FeatureKind : std::uint8_t {
+  dimension_score,   ///< a dimension's score in [0, 1]
+  item_severity,     ///< an item's severity in [0, 1]
+  item_value,        ///< an item's recorded value
+  log_item_value,    ///< ln(1 + value)
+  hinge_item_value,  ///< max(0, value - knot)
+  composite,         ///< the composite index in [0, 1]
+  indicator,         ///< 1 when an earlier feature is at or above a threshold, else 0
+  interaction,       ///< the product of two earlier features
+};
+
+/// Where a model's coefficients come from.
+enum class ProvenanceStatus : std::uint8_t {
+  illustrative,  ///< set by hand to plausible values; not fitted on real data
+  calibrated,    ///< fitted on data with observed outcomes
+};
+
+/// The names as written in model JSON.
+inline const char* to_string(RiskForm form) noexcept {
+  return form == RiskForm::logistic ? "logistic" : "discrete_hazard";
+}
+inline const char* to_string(FeatureKind kind) noexcept {
+  switch (kind) {
+    case FeatureKind::dimension_score: return "dimension_score";
+    case FeatureKind::item_severity: return "item_severity";
+    case FeatureKind::item_value: return "item_value";
+    case FeatureKind::log_item_value: return "log_item_value";
+    case FeatureKind::hinge_item_value: return "hinge_item_value";
+    case FeatureKind::composite: return "composite";
+    case FeatureKind::indicator: return "indicator";
+    case FeatureKind::interaction: return "interaction";
+  }
+  return "unknown";
+}
+inline const char* to_string(ProvenanceStatus status) noexcept {
+  return status == ProvenanceStatus::illustrative ? "illustrative" : "calibrated";
+}
+
+/// An estimated coefficient and its standard error.
+struct Coefficient {
+  double coefficient = 0.0;
+  double se = 0.0;
+};
+
+/// A duration band of the hazard form's baseline: months from `from_month` to the month before
+/// the next band's (the last band is open), with the baseline logit a of the monthly exit hazard.
+struct DurationBand {
+  int from_month = 1;
+  double coefficient = 0.0;
+  double se = 0.0;
+};
+
+/// One feature of the linear predictor.
+struct RiskFeature {
+  std::string id;
+  FeatureKind kind = FeatureKind::dimension_score;
+  double coefficient = 0.0;
+  double se = 0.0;
+  double reference = 0.0;  ///< the typical case's value, on the scale of x
+  /// As written in the model, or (when the model gives none) the instrument's label of the
+  /// dimension or item, in the model's languages.
+  Label label;
+  bool label_from_instrument = false;
+  std::size_t source = 0;  ///< dimension index (dimension_score) or item index (item kinds)
+  double knot = 0.0;       ///< hinge_item_value
+  double at_least = 0.0;   ///< indicator
+  std::array<std::size_t, 2> of{0, 0};  ///< indicator: of[0]; interaction: both (earlier feature indices)
+};
+
+/// A risk band, reached at `min_probability` and above.
+struct RiskBand {
+  std::string id;
+  Label label;
+  double min_probability = 0.0;
+};
+
+/// Validation statistics a fitted model may carry.
+struct ValidationMetrics {
+  std::optional<double> auc;
+  std::optional<double> brier;
+  std::optional<double> calibration_intercept;
+  std::optional<double> calibration_slope;
+  std::optional<double> ece;
+};
+
+/// Where the coefficients come from (docs/risk-model-format.md, "provenance").
+struct Provenance {
+  ProvenanceStatus status = ProvenanceStatus::illustrative;
+  std::string fitted_on;
+  std::string fitted_at;  ///< YYYY-MM-DD
+  std::string method;
+  std::optional<std::int64_t> n_cases;
+  std::optional<std::int64_t> n_rows;  ///< hazard form: person-month rows
+  ValidationMetrics metrics;
+  std::string notes;
+};
+
+/// What every risk result carries for the record (EU AI Act Art. 12): which model, which
+/// instrument, their content hashes, and whether the coefficients were fitted.
+struct ModelStamp {
+  std::string model_id;
+  std::string model_version;
+  std::string model_hash;
+  ProvenanceStatus status = ProvenanceStatus::illustrative;
+  std::string instrument_id;
+  std::string instrument_version;
+  std::string instrument_hash;
+};
+
+namespace detail {
+struct RiskModelData;
+}
+
+/// A loaded, validated risk model bound to the instrument it reads. Immutable: copies share the
+/// same data, and every member function is safe to call from many threads at once.
+class RiskModel {
+ public:
+  /// Parses and validates model JSON text against `instrument` (which the model keeps); throws
+  /// ParseError or ValidationError (with the JSON Pointer of the offending value).
+  static RiskModel parse(std::string_view json_text, const Instrument& instrument);
+  /// Reads, parses and validates a model file; throws IoError, ParseError, ValidationError.
+  static RiskModel load(const std::filesystem::path& file, const Instrument& instrument);
+  /// The default model shipped with pact (models/pact-chronicity.json), compiled into the
+  /// library and bound to Instrument::bundled().
+  static const RiskModel& bundled();
+
+  const std::string& id() const noexcept;
+  const std::string& version() const noexcept;
+  /// "sha256:" and the hex SHA-256 of the canonical JSON, as for instruments.
+  const std::string& hash() const noexcept;
+  /// Sorted keys, no insignificant whitespace; parsing it gives back the same model and hash.
+  const std::string& canonical_json() const noexcept;
+  const Label& name() const noexcept;
+  const Label& description() const noexcept;
+  const std::vector<std::string>& languages() const noexcept;
+  const std::string& default_language() const noexcept;
+
+  /// The instrument the model was loaded against.
+  const Instrument& instrument() const noexcept;
+  /// The instrument versions the model accepts: [min, max).
+  const std::string& instrument_min_version() const noexcept;
+  const std::string& instrument_max_version() const noexcept;
+
+  const Label& outcome_definition() const noexcept;
+  /// The chronicity horizon: still in care this many months after the assessment.
+  int horizon_months() const noexcept;
+  RiskForm form() const noexcept;
+  /// b0 (logistic form); zero in the hazard form.
+  const Coefficient& intercept() const noexcept;
+  /// The item that records the months in care at the assessment (hazard form only).
+  std::optional<std::size_t> duration_item() const noexcept;
+  /// The hazard form's duration bands (empty for the logistic form).
+  const std::vector<DurationBand>& baseline() const noexcept;
+  const std::vector<RiskFeature>& features() const noexcept;
+  /// Indices into instrument().items() of the items counterfactuals may change, in instrument order.
+  const std::vector<std::size_t>& actionable_items() const noexcept;
+  /// low, medium, high, very_high.
+  const std::vector<RiskBand>& bands() const noexcept;
+  const Provenance& provenance() const noexcept;
+
+  std::optional<std::size_t> find_feature(std::string_view id) const noexcept;
+  bool is_actionable(std::size_t item) const noexcept;
+  /// The model's and the instrument's ids, versions and hashes, and the provenance status.
+  ModelStamp stamp() const;
+
+  /// Internal: the data the scoring kernels read.
+  const detail::RiskModelData& data() const noexcept { return *data_; }
+
+ private:
+  explicit RiskModel(std::shared_ptr<const detail::RiskModelData> data) : data_(std::move(data)) {}
+  friend RiskModel detail_make_risk_model(std::shared_ptr<const detail::RiskModelData>);
+
+  std::shared_ptr<const detail::RiskModelData> data_;
+};
+
+/// The longest extra horizon a caller may ask for (100 years).
+inline constexpr int max_horizon_months = 1200;
+
+/// What to compute besides the probability at the model's horizon.
+struct RiskOptions {
+  /// Extra horizons in months, each in [1, max_horizon_months]; hazard form only (a logistic
+  /// model answers at its own horizon and nowhere else).
+  std::vector<int> horizons;
+  /// Search for the smallest actionable change that lowers the band (it rescores the case once
+  /// per lower-severity response of each answered actionable item).
+  bool counterfactual = true;
+};
+
+/// One feature's part in a result.
+struct FeatureContribution {
+  double value = 0.0;         ///< x_k; the reference when imputed
+  double reference = 0.0;     ///< the typical case's value
+  double contribution = 0.0;  ///< b_k (x_k - reference_k), on the linear predictor
+  /// The contribution's signed effect on the chronicity risk: positive raises it. Equal to the
+  /// contribution in the logistic form; its opposite in the hazard form, where the linear
+  /// predictor is on the exit hazard.
+  double risk_effect = 0.0;
+  bool imputed = false;  ///< the input was missing and the feature took its reference value
+};
+
+/// The probability of still being in care at one horizon.
+struct HorizonProbability {
+  int months = 0;
+  double probability = 0.0;
+};
+
+/// The smallest change in one answered actionable item that moves the case to a lower band.
+struct Counterfactual {
+  std::size_t item = 0;        ///< index into Instrument::items()
+  double from_value = 0.0;     ///< the recorded response
+  double to_value = 0.0;       ///< the response that lowers the band
+  double from_severity = 0.0;
+  double to_severity = 0.0;
+  double probability = 0.0;    ///< the chronicity probability after the change
+  int band = 0;                ///< the band after the change
+};
+
+/// The chronicity risk of one case and its explanation.
+struct RiskResult {
+  ModelStamp stamp;
+  RiskForm form = RiskForm::logistic;
+  double linear_predictor = 0.0;  ///< b'x (plus b0 in the logistic form)
+  int horizon_months = 0;
+  double probability = 0.0;       ///< P(still in care horizon_months after the assessment)
+  int band = 0;                   ///< index into RiskModel::bands()
+  int months_in_care = -1;        ///< t0, completed months in care (hazard form, capped at 10^9); -1 otherwise
+  std::vector<HorizonProbability> horizons;  ///< the extra horizons asked for, in the order asked
+  /// Hazard form: S(m) for m = 1 .. the largest horizon (model or extra); survival[m - 1] = S(m).
+  std::vector<double> survival;
+  std::vector<FeatureContribution> contributions;  ///< one per feature, model order
+  std::size_t imputed_count = 0;
+  /// Up to three features that raise the risk most (risk_effect > 0), largest first; ties in
+  /// model order. Indices into RiskModel::features(); labels via features()[k].label.
+  std::vector<std::size_t> top_factors;
+  std::optional<Counterfactual> counterfactual;  ///< none: already lowest band, or no single change suffices
+};
+
+}  // namespace pact
+
+#include "pact/detail/risk_model_data.hpp"
+
+namespace pact {
+
+namespace detail {
+
+/// Severity drops closer than this are ties (severities are authored with a few decimals, and
+/// their differences should not be split by rounding).
+inline constexpr double severity_tie = 1e-9;
+
+inline void check_risk_inputs(const RiskModel& model, std::span<const double> responses, const CaseScores& scores) {
+  const Instrument& instrument = model.instrument();
+  if (responses.size() != instrument.item_count())
+    throw InvalidArgument("/responses", "expected " + std::to_string(instrument.item_count()) +
+                                            " responses (one per item of " + instrument.id() + "), got " +
+                                            std::to_string(responses.size()));
+  if (scores.item_severity.size() != instrument.item_count() || scores.dimensions.size() != instrument.dimension_count())
+    throw InvalidArgument("scores", "the case scores do not come from instrument " + instrument.id() + " " +
+                                        instrument.version() + " (wrong number of items or dimensions)");
+}
+
+/// The responses a counterfactual tries for item j: the other option codes, the other yes/no
+/// answer, or the severity curve's points.
+inline std::vector<double> candidate_responses(const Item& item) {
+  std::vector<double> values;
+  switch (item.type) {
+    case ResponseType::ordinal:
+      for (const auto& option : item.options) values.push_back(option.value);
+      break;
+    case ResponseType::yes_no: values = {0.0, 1.0}; break;
+    default: values = item.curve.x; break;
+  }
+  return values;
+}
+
+}  // namespace detail
+
+/// The chronicity risk of a case already scored by the model's instrument: `responses` (one per
+/// item in instrument order, NaN = missing) and `scores` = score(model.instrument(), responses).
+/// Throws ValidationError at `/responses/<duration item>` when a hazard model lacks the months in
+/// care (and at `/responses` in the freak case of values so large that the linear predictor
+/// overflows to NaN), and InvalidArgument for inputs of the wrong shape or extra horizons a
+/// logistic model cannot answer.
+inline RiskResult score_risk(const RiskModel& model, std::span<const double> responses, const CaseScores& scores,
+                             const RiskOptions& options = {}) {
+  const detail::RiskModelData& m = model.data();
+  const Instrument& instrument = m.instrument;
+  detail::check_risk_inputs(model, responses, scores);
+  if (m.form == RiskForm::logistic && !options.horizons.empty())
+    throw InvalidArgument("horizons", "a logistic model answers at its own horizon (" +
+                                          std::to_string(m.horizon_months) + " months) only");
+  int longest = m.horizon_months;
+  for (std::size_t h = 0; h < options.horizons.size(); ++h) {
+    const int months = options.horizons[h];
+    if (months < 1 || months > max_horizon_months)
+      throw InvalidArgument("horizons/" + std::to_string(h), "expected a number of months in [1, " +
+                                                                 std::to_string(max_horizon_months) + "], got " +
+                                                                 std::to_string(months));
+    longest = std::max(longest, months);
+  }
+
+  RiskResult result;
+  result.stamp = model.stamp();
+  result.form = m.form;
+  result.horizon_months = m.horizon_months;
+  if (m.form == RiskForm::discrete_hazard) {
+    const double months = responses[*m.duration_item];
+    if (std::isnan(months))
+      throw ValidationError("/responses/" + instrument.items()[*m.duration_item].id,
+                            "risk model " + m.id + " needs the months in care to place the case on its duration "
+                            "bands, and the item has no answer");
+    result.months_in_care = detail::completed_months(months);
+  }
+
+  const std::size_t n = m.features.size();
+  std::vector<double> dimension_score(instrument.dimension_count());
+  for (std::size_t d = 0; d < dimension_score.size(); ++d) dimension_score[d] = scores.dimensions[d].score;
+  std::vector<double> values(n);
+  std::vector<std::uint8_t> imputed(n);
+  std::int32_t imputed_count = 0;
+  const detail::FeatureInputs inputs{responses.data(), scores.item_severity.data(), dimension_score.data(),
+                                     scores.composite};
+  result.linear_predictor = detail::linear_predictor(m, inputs, values.data(), imputed.data(), imputed_count);
+  if (std::isnan(result.linear_predictor))
+    throw ValidationError("/responses", "the case's values are too large for risk model " + m.id +
+                                            ": its linear predictor overflows (infinite terms of opposite sign)");
+  result.imputed_count = static_cast<std::size_t>(imputed_count);
+  result.probability = detail::chronicity_probability(m, result.linear_predictor, result.months_in_care);
+  result.band = detail::band_of(m, result.probability);
+
+  if (m.form == RiskForm::discrete_hazard) {
+    result.survival.resize(static_cast<std::size_t>(longest));
+    detail::hazard_survival(m, result.linear_predictor, result.months_in_care, longest, result.survival.data());
+    for (int months : options.horizons)
+      result.horizons.push_back({months, result.survival[static_cast<std::size_t>(months - 1)]});
+  }
+
+  const double direction = m.form == RiskForm::logistic ? 1.0 : -1.0;
+  result.contributions.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    FeatureContribution& c = result.contributions[k];
+    c.value = values[k];
+    c.reference = m.features[k].reference;
+    c.imputed = imputed[k] != 0;
+    c.contribution = m.features[k].coefficient * (c.value - c.reference);
+    c.risk_effect = direction * c.contribution;
+  }
+  std::vector<std::size_t> raising;
+  for (std::size_t k = 0; k < n; ++k)
+    if (result.contributions[k].risk_effect > 0.0) raising.push_back(k);
+  std::stable_sort(raising.begin(), raising.end(), [&](std::size_t a, std::size_t b) {
+    return result.contributions[a].risk_effect > result.contributions[b].risk_effect;
+  });
+  if (raising.size() > 3) raising.resize(3);
+  result.top_factors = std::move(raising);
+
+  if (!options.counterfactual || result.band == 0 || m.actionable_items.empty()) return result;
+
+  // Rescore the whole case with one actionable item changed at a time: a change moves every
+  // dimension, composite and feature that reads the item, not just one term.
+  const std::size_t items = instrument.item_count(), dims = instrument.dimension_count();
+  std::vector<double> changed(responses.begin(), responses.end());
+  std::vector<double> scratch(4 * dims + items);
+  double* const score_tmp = scratch.data();
+  double* const coverage_tmp = score_tmp + dims;
+  double* const weighted = coverage_tmp + dims;
+  double* const weight = weighted + dims;
+  double* const severity_tmp = weight + dims;
+  for (const std::size_t j : m.actionable_items) {
+    const double from = responses[j];
+    if (std::isnan(from)) continue;
+    const double from_severity = scores.item_severity[j];
+    for (const double to : detail::candidate_responses(instrument.items()[j])) {
+      double to_severity = 0.0;
+      if (to == from || detail::response_severity(instrument.data(), j, to, to_severity) != ResponseStatus::ok ||
+          !(to_severity < from_severity))
+        continue;
+      changed[j] = to;
+      const detail::RowResult row =
+          detail::score_row(instrument.data(), changed.data(), score_tmp, coverage_tmp, severity_tmp, weighted, weight);
+      const bool scored = row.status == ResponseStatus::ok;  // always: a valid case with one valid response changed
+      const detail::FeatureInputs moved{changed.data(), severity_tmp, score_tmp, row.composite};
+      const double eta = scored ? detail::linear_predictor(m, moved, values.data(), imputed.data(), imputed_count) : 0.0;
+      changed[j] = from;
+      if (!scored) continue;
+      const double p = detail::chronicity_probability(m, eta, result.months_in_care);
+      const int band = detail::band_of(m, p);
+      if (band < 0 || band >= result.band) continue;  // band -1: the change overflowed the predictor
+      const double drop = from_severity - to_severity;
+      bool better = !result.counterfactual;
+      if (!better) {
+        const double best_drop = result.counterfactual->from_severity - result.counterfactual->to_severity;
+        better = drop < best_drop - detail::severity_tie ||
+                 (drop <= best_drop + detail::severity_tie && p < result.counterfactual->probability);
+      }
+      if (better) result.counterfactual = Counterfactual{j, from, to, from_severity, to_severity, p, band};
+    }
+  }
+  return result;
+}
+
+/// Scores a case with the model's instrument and then its chronicity risk. Throws
+/// ValidationError at `/responses/<item id>` for a response the instrument cannot score.
+inline RiskResult score_risk(const RiskModel& model, std::span<const double> responses, const RiskOptions& options = {}) {
+  const CaseScores scores = score(model.instrument(), responses);
+  return score_risk(model, responses, scores, options);
+}
+
+/// Scores an assessment's chronicity risk. See the overload above.
+inline RiskResult score_risk(const RiskModel& model, const Assessment& assessment, const RiskOptions& options = {}) {
+  return score_risk(model, std::span<const double>(assessment.responses), options);
+}
+
+/// Why a batch row has no risk. Stable numbers: the batch outputs and the C API report them.
+enum class RiskStatus : std::int32_t {
+  ok = 0,
+  rejected_by_instrument = 1,  ///< a response the instrument cannot score (see the instrument status)
+  missing_duration = 2,        ///< hazard form: the months in care are not answered
+  not_finite = 3,              ///< values so large that the linear predictor overflows to NaN
+};
+
+inline const char* to_string(RiskStatus status) noexcept {
+  switch (status) {
+    case RiskStatus::ok: return "ok";
+    case RiskStatus::rejected_by_instrument: return "rejected_by_instrument";
+    case RiskStatus::missing_duration: return "missing_duration";
+    case RiskStatus::not_finite: return "not_finite";
+  }
+  return "unknown";
+}
+
+/// Where score_risk_batch writes. Every pointer is optional (null = not wanted) and points to
+/// caller memory for `rows` rows.
+struct RiskBatchOutputs {
+  BatchOutputs instrument;  ///< the instrument's outputs, exactly as score_batch writes them
+  double* linear_predictor = nullptr;    ///< rows; NaN = no risk
+  double* probability = nullptr;         ///< rows; P(chronic) at the model's horizon; NaN = no risk
+  std::int32_t* band = nullptr;          ///< rows; index into RiskModel::bands(), -1 = no risk
+  std::int32_t* risk_status = nullptr;   ///< rows; a RiskStatus, 0 = scored
+  std::int32_t* imputed_features = nullptr;  ///< rows; features that took their reference, -1 = no risk
+};
+
+/// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
+/// missing) with the instrument and the risk model in one pass, without allocating per row. The
+/// risk of each row equals score_risk's to the bit, whatever `threads` (0 = every hardware
+/// thread). A row the instrument rejects gets NaN / -1 everywhere and the statuses say why; a
+/// hazard-form row without the months in care keeps its instrument outputs and gets NaN / -1
+/// risk outputs with RiskStatus::missing_duration. Counterfactuals are not computed here. In the
+/// summary, `scored` counts the rows with a risk. Throws InvalidArgument when the matrix does not
+/// have one column per item.
+inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView responses, const RiskBatchOutputs& out,
+                                     unsigned threads = 1) {
+  const detail::RiskModelData& m = model.data();
+  const detail::InstrumentData& data = m.instrument.data();
+  const std::size_t dims = m.instrument.dimension_count();
+  const std::size_t items = m.instrument.item_count();
+  const std::size_t features = m.features.size();
+  if (static_cast<std::size_t>(responses.cols()) != items)
+    throw InvalidArgument("responses", "expected " + std::to_string(items) + " columns (one per item of " +
+                                           m.instrument.id() + "), got " + std::to_string(responses.cols()));
+  const auto rows = static_cast<std::size_t>(responses.rows());
+  const auto stride = static_cast<std::size_t>(responses.outerStride());
+  const unsigned workers = detail::worker_count(threads, rows, 2048);
+  std::vector<std::size_t> rejected(workers, 0);
+  const BatchOutputs& io = out.instrument;
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+  detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
+    std::vector<double> scratch(4 * dims + items + features);
+    std::vector<std::uint8_t> imputed(features);
+    double* const score_tmp = scratch.data();
+    double* const coverage_tmp = score_tmp + dims;
+    double* const weighted = coverage_tmp + dims;
+    double* const weight = weighted + dims;
+    double* const severity_tmp = weight + dims;
+    double* const values = severity_tmp + items;
+    std::size_t bad = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double* row = responses.data() + i * stride;
+      double* scores = io.dimension_scores ? io.dimension_scores + i * dims : score_tmp;
+      double* coverage = io.dimension_coverage ? io.dimension_coverage + i * dims : coverage_tmp;
+      double* severities = io.item_severities ? io.item_severities + i * items
+                                              : (m.uses_item_severity ? severity_tmp : nullptr);
+      const detail::RowResult r = detail::score_row(data, row, scores, coverage, severities, weighted, weight);
+      const bool instrument_ok = r.status == ResponseStatus::ok;
+      if (!instrument_ok) {
+        if (io.dimension_scores) std::fill(scores, scores + dims, nan);
+        if (io.dimension_coverage) std::fill(coverage, coverage + dims, nan);
+        if (io.item_severities) std::fill(severities, severities + items, nan);
+      }
+      if (io.composite) io.composite[i] = r.composite;
+      if (io.composite_coverage) io.composite_coverage[i] = instrument_ok ? r.composite_coverage : missing;
+      if (io.level) io.level[i] = r.level;
+      if (io.deprivation_score) io.deprivation_score[i] = instrument_ok ? r.deprivation_score : missing;
+      if (io.deprived_count) io.deprived_count[i] = instrument_ok ? r.deprived_count : -1;
+      if (io.status) io.status[i] = static_cast<std::int32_t>(r.status);
+      if (io.error_item) io.error_item[i] = r.error_item;
+
+      RiskStatus status = instrument_ok ? RiskStatus::ok : RiskStatus::rejected_by_instrument;
+      int t0 = 0;
+      if (status == RiskStatus::ok && m.form == RiskForm::discrete_hazard) {
+        const double months = row[*m.duration_item];
+        if (std::isnan(months))
+          status = RiskStatus::missing_duration;
+        else
+          t0 = detail::completed_months(months);
+      }
+      std::int32_t imputed_count = 0;
+      double eta = nan;
+      if (status == RiskStatus::ok) {
+        const detail::FeatureInputs inputs{row, severities, scores, r.composite};
+        eta = detail::linear_predictor(m, inputs, values, imputed.data(), imputed_count);
+        if (std::isnan(eta)) status = RiskStatus::not_finite;
+      }
+      if (status != RiskStatus::ok) {
+        ++bad;
+        if (out.linear_predictor) out.linear_predictor[i] = nan;
+        if (out.probability) out.probability[i] = nan;
+        if (out.band) out.band[i] = -1;
+        if (out.imputed_features) out.imputed_features[i] = -1;
+        if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
+        continue;
+      }
+      const double p = detail::chronicity_probability(m, eta, t0);
+      if (out.linear_predictor) out.linear_predictor[i] = eta;
+      if (out.probability) out.probability[i] = p;
+      if (out.band) out.band[i] = detail::band_of(m, p);
+      if (out.imputed_features) out.imputed_features[i] = imputed_count;
+      if (out.risk_status) out.risk_status[i] = 0;
+    }
+    rejected[worker] = bad;
+  });
+
+  BatchSummary summary;
+  summary.rows = rows;
+  for (std::size_t bad : rejected) summary.rejected += bad;
+  summary.scored = rows - summary.rejected;
+  return summary;
+}
+
+}  // namespace pact
+
+#endif  // PACT_RISK_MODEL_HPP
