@@ -337,13 +337,6 @@ void for_each_chunk(const FitChunks& chunks, unsigned workers, Fn&& fn) {
   });
 }
 
-/// log(1 + exp(eta)) without overflow.
-inline double log1p_exp(double eta) noexcept {
-  return eta > 0.0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
-}
-
-inline double logistic(double eta) noexcept { return 1.0 / (1.0 + std::exp(-eta)); }
-
 inline std::string quoted_list(const std::vector<std::string>& names) {
   std::string s;
   for (std::size_t i = 0; i < names.size(); ++i) s += (i ? ", '" : "'") + names[i] + "'";
@@ -530,69 +523,71 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
   }
 
   // --- the passes over the rows
-  std::vector<double> eta(rows);
   struct Evaluation {
     double llf = 0.0;
     std::size_t saturated = 0;  // rows whose fitted probability is numerically 0 or 1, on the side of y
   };
-  // Linear predictor and log-likelihood at beta; eta is kept for the information pass.
-  auto evaluate = [&](const Eigen::VectorXd& beta) {
-    std::vector<Evaluation> parts(chunks.count);
-    for_each_chunk(chunks, workers, [&](std::size_t c, unsigned) {
-      Evaluation e;
-      for (std::size_t b = chunks.begin(c); b < chunks.end(c); b += fit_block_rows) {
-        const auto k = static_cast<Index>(std::min<std::size_t>(fit_block_rows, chunks.end(c) - b));
-        X.linear_predictor(static_cast<Index>(b), k, beta, eta.data() + b);
-        for (std::size_t i = b; i < b + static_cast<std::size_t>(k); ++i) {
-          if (has_offset) eta[i] += options.offset[i];
-          const double f = weight(i);
-          if (f == 0.0) continue;
-          e.llf += f * (y[i] * eta[i] - log1p_exp(eta[i]));
-          if (std::abs(eta[i]) > 15.0 && (eta[i] > 0.0) == (y[i] == 1.0)) ++e.saturated;
-        }
-      }
-      parts[c] = e;
-    });
-    Evaluation total;
-    for (const auto& e : parts) {
-      total.llf += e.llf;
-      total.saturated += e.saturated;
-    }
-    return total;
-  };
-  // Score X'(f (y - mu)) and information X'WX at the stored eta. Each block is loaded once: the
-  // score uses it as is, then it is scaled by sqrt(w) in place for the rank-k update.
+  std::vector<Evaluation> evaluation_parts(chunks.count);
   std::vector<Eigen::MatrixXd> information_parts(chunks.count);
   std::vector<Eigen::VectorXd> score_parts(chunks.count);
+  std::vector<Eigen::VectorXd> eta_scratch(workers, Eigen::VectorXd(fit_block_rows));
   std::vector<Eigen::VectorXd> resid_scratch(workers, Eigen::VectorXd(fit_block_rows));
   std::vector<Eigen::VectorXd> root_w_scratch(workers, Eigen::VectorXd(fit_block_rows));
-  auto information = [&](Eigen::VectorXd& score, Eigen::MatrixXd& info) {
+
+  // One pass at beta: the log-likelihood and, when `with_information`, the score X'(f (y - mu))
+  // and the information X'WX. Each block of rows is loaded once: its linear predictor and score
+  // use it as it is, then it is scaled by sqrt(w) in place for the rank-k update. Without the
+  // information (step-halving retries) the linear predictor is read straight from the design.
+  auto pass = [&](const Eigen::VectorXd& beta, bool with_information, Eigen::VectorXd& score, Eigen::MatrixXd& info) {
     for_each_chunk(chunks, workers, [&](std::size_t c, unsigned w) {
+      Evaluation e;
       Eigen::MatrixXd& H = information_parts[c];
       Eigen::VectorXd& g = score_parts[c];
-      H.setZero(p, p);
-      g.setZero(p);
+      if (with_information) {
+        H.setZero(p, p);
+        g.setZero(p);
+      }
       Eigen::MatrixXd& block = scratch[w];
+      double* eta = eta_scratch[w].data();
       Eigen::VectorXd& resid = resid_scratch[w];
       Eigen::VectorXd& root_w = root_w_scratch[w];
       for (std::size_t b = chunks.begin(c); b < chunks.end(c); b += fit_block_rows) {
         const auto k = static_cast<Index>(std::min<std::size_t>(fit_block_rows, chunks.end(c) - b));
-        X.load(static_cast<Index>(b), k, block);
+        auto rows_k = block.leftCols(k);
+        if (with_information) {
+          X.load(static_cast<Index>(b), k, block);
+          Eigen::Map<Eigen::VectorXd>(eta, k).noalias() = rows_k.transpose() * beta;
+        } else {
+          X.linear_predictor(static_cast<Index>(b), k, beta, eta);
+        }
         for (Index r = 0; r < k; ++r) {
           const std::size_t i = b + static_cast<std::size_t>(r);
+          if (has_offset) eta[r] += options.offset[i];
           const double f = weight(i);
-          // mu and mu (1 - mu) from exp(-|eta|), which keeps both accurate far in the tails.
-          const double e = std::exp(-std::abs(eta[i]));
-          const double mu = eta[i] >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+          // mu, mu (1 - mu) and log(1 + exp(eta)) from exp(-|eta|), accurate far in the tails.
+          const double t = std::exp(-std::abs(eta[r]));
+          if (f != 0.0) {
+            e.llf += f * (y[i] * eta[r] - (std::max(eta[r], 0.0) + std::log1p(t)));
+            if (std::abs(eta[r]) > 15.0 && (eta[r] > 0.0) == (y[i] == 1.0)) ++e.saturated;
+          }
+          if (!with_information) continue;
+          const double mu = eta[r] >= 0.0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
           resid(r) = f * (y[i] - mu);
-          root_w(r) = std::sqrt(f * e) / (1.0 + e);
+          root_w(r) = std::sqrt(f * t) / (1.0 + t);
         }
-        auto rows_k = block.leftCols(k);
+        if (!with_information) continue;
         g.noalias() += rows_k * resid.head(k);
         rows_k = rows_k * root_w.head(k).asDiagonal();
-        H.selfadjointView<Eigen::Lower>().rankUpdate(rows_k);
+        H.template selfadjointView<Eigen::Lower>().rankUpdate(rows_k);
       }
+      evaluation_parts[c] = e;
     });
+    Evaluation total;
+    for (const auto& e : evaluation_parts) {
+      total.llf += e.llf;
+      total.saturated += e.saturated;
+    }
+    if (!with_information) return total;
     score.setZero(p);
     info.setZero(p, p);
     for (std::size_t c = 0; c < chunks.count; ++c) {
@@ -600,6 +595,7 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
       info.template triangularView<Eigen::Lower>() += information_parts[c];
     }
     info.template triangularView<Eigen::StrictlyUpper>() = info.transpose();
+    return total;
   };
 
   // A rank-deficient design is reported before any step is taken. With a penalty only the
@@ -712,13 +708,12 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
   Eigen::VectorXd beta = options.start.empty()
                              ? Eigen::VectorXd::Zero(p)
                              : Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(options.start.data(), p));
-  Evaluation current = evaluate(beta);
+  Eigen::MatrixXd info(p, p), next_info(p, p);
+  Eigen::VectorXd step(p), last_step, next(p), next_score(p);
+  Evaluation current = pass(beta, true, score, info);
   double current_objective = current.llf - penalty(beta);
-  Eigen::MatrixXd info(p, p);
-  Eigen::VectorXd step(p), last_step, next(p);
   bool converged = false;
   for (;;) {
-    information(score, info);
     if (iterations == 0) check_rank(info);
     score -= options.l2 * mask.cwiseProduct(beta);
     info.diagonal() += options.l2 * mask;
@@ -739,10 +734,10 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
     Evaluation candidate;
     for (int halvings = 0;; ++halvings) {
       next = beta + scale * step;
-      candidate = evaluate(next);
-      const double objective = candidate.llf - penalty(next);
-      if (objective >= current_objective - slack) {
-        current_objective = objective;
+      // The first try computes the information too, as it is almost always accepted.
+      candidate = pass(next, halvings == 0, next_score, next_info);
+      if (candidate.llf - penalty(next) >= current_objective - slack) {
+        if (halvings > 0) candidate = pass(next, true, next_score, next_info);
         break;
       }
       if (halvings == 60)
@@ -754,7 +749,10 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
     }
     last_step = next - beta;
     beta.swap(next);
+    score.swap(next_score);
+    info.swap(next_info);
     current = candidate;
+    current_objective = current.llf - penalty(beta);
     ++iterations;
     converged = (last_step.array().abs() <= options.tolerance * (1.0 + beta.array().abs())).all();
     if (!converged && current.saturated > 0) check_separation(last_step);
