@@ -451,7 +451,7 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
   const bool weighted = !options.weights.empty();
   const bool has_offset = !options.offset.empty();
   double weight_sum = 0.0;
-  std::size_t positive_rows = 0;
+  std::size_t positive_rows = 0, positive_events = 0;
   for (std::size_t i = 0; i < rows; ++i) {
     if (!(y[i] == 0.0 || y[i] == 1.0))
       throw bad_value("y[" + std::to_string(i) + "]", "expected an outcome of 0 or 1");
@@ -461,7 +461,10 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
     if (has_offset && !std::isfinite(options.offset[i]))
       throw bad_value("offset[" + std::to_string(i) + "]", "expected a finite offset");
     weight_sum += f;
-    if (f > 0.0) ++positive_rows;
+    if (f > 0.0) {
+      ++positive_rows;
+      if (y[i] == 1.0) ++positive_events;
+    }
   }
   if (!(weight_sum > 0.0)) throw bad_value("weights", "expected at least one positive weight");
   for (std::size_t j = 0; j < options.start.size(); ++j)
@@ -647,13 +650,11 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
   // fitted probabilities reach 0 or 1, the last Newton step is such a direction up to terms that
   // shrink like those probabilities' distance to 0 or 1: test it, to a tolerance relative to
   // the largest possible |x_i'd|.
-  auto check_separation = [&](const Eigen::VectorXd& direction) {
-    if (direction.size() == 0) return;
-    const Eigen::VectorXd d = options.l2 > 0.0 ? Eigen::VectorXd(direction.cwiseProduct((1.0 - mask.array()).matrix()))
-                                                : direction;
-    const Eigen::VectorXd reach = d.cwiseAbs().cwiseProduct(scan.max_abs);
-    const double bound = reach.sum();
-    if (!(bound > 0.0) || !std::isfinite(bound)) return;
+  // The rows that d separates, (2 y_i - 1) x_i'd > tolerance; 0 when a row lies on the wrong
+  // side by more than the tolerance (then d is not a separating direction).
+  auto separated_by = [&](const Eigen::VectorXd& d) -> std::size_t {
+    const double bound = d.cwiseAbs().cwiseProduct(scan.max_abs).sum();
+    if (!(bound > 0.0) || !std::isfinite(bound)) return 0;
     const double tolerance = 1e-6 * bound;
     struct Part {
       bool violated = false;
@@ -680,15 +681,45 @@ LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, cons
     });
     std::size_t separated = 0;
     for (const auto& part : parts) {
-      if (part.violated) return;
+      if (part.violated) return 0;
       separated += part.separated;
     }
+    return separated;
+  };
+
+  auto check_separation = [&](const Eigen::VectorXd& direction) {
+    if (direction.size() == 0) return;
+    // With a penalty only the unpenalised coefficients can run off.
+    Eigen::VectorXd d = options.l2 > 0.0 ? Eigen::VectorXd(direction.cwiseProduct((1.0 - mask.array()).matrix()))
+                                          : direction;
+    std::size_t separated = separated_by(d);
     if (separated == 0) return;
-    std::vector<std::string> involved;
+    // Any direction in the separating cone proves separation; name as few columns as possible
+    // by dropping components, smallest first, while the rest separates as many rows: first all
+    // the negligible ones at once, then one at a time (a bounded number of extra passes).
+    const Eigen::VectorXd reach = d.cwiseAbs().cwiseProduct(scan.max_abs);
     const double largest = reach.maxCoeff();
+    Eigen::VectorXd trial = d;
+    for (Index j = 0; j < p; ++j)
+      if (reach(j) < 1e-3 * largest) trial(j) = 0.0;
+    if (trial != d && separated_by(trial) >= separated) d = trial;
+    std::vector<Index> order;
+    for (Index j = 0; j < p; ++j)
+      if (d(j) != 0.0) order.push_back(j);
+    std::sort(order.begin(), order.end(), [&](Index a, Index b) { return reach(a) < reach(b); });
+    constexpr std::size_t max_pruning_passes = 16;
+    for (std::size_t t = 0; t + 1 < order.size() && t < max_pruning_passes; ++t) {
+      trial = d;
+      trial(order[t]) = 0.0;
+      if (separated_by(trial) >= separated) d = trial;
+    }
+    std::vector<std::string> involved;
     for (std::size_t j = 0; j < cols; ++j)
-      if (reach(static_cast<Index>(j)) >= 1e-3 * largest) involved.push_back(names[j]);
-    const std::string which = "a linear combination of " + quoted_list(involved);
+      if (d(static_cast<Index>(j)) != 0.0) involved.push_back(names[j]);
+    std::string which = "a linear combination of " + quoted_list(involved);
+    if (positive_events == 0 || positive_events == positive_rows)
+      which = std::string("y is ") + (positive_events ? "1" : "0") + " on every row" +
+              (weighted ? " with a positive weight" : "") + ", and " + which;
     const std::string advice = " (drop or merge these columns, or fit with an L2 penalty on them)";
     const double gradient = score.size() ? score.cwiseAbs().maxCoeff() : 0.0;
     if (separated == positive_rows)

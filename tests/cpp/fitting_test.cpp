@@ -180,6 +180,18 @@ TEST(FitLogistic, ViewWithRowStride) {
   EXPECT_TRUE(strided.params == compact.params);
 }
 
+TEST(FitLogistic, StartValues) {
+  // Starting at the 2x2 table's estimate, the first Newton step is (numerically) zero.
+  const Table t;
+  const std::vector<double> start = {std::log(30.0 / 70.0), std::log(7.0)};
+  pact::FitOptions o;
+  o.weights = t.w;
+  o.start = start;
+  const auto fit = pact::fit_logistic(t.X, t.y, o);
+  EXPECT_EQ(fit.iterations, 1);
+  EXPECT_NEAR(fit.params(1), std::log(7.0), 1e-12);
+}
+
 TEST(FitErrors, BadInput) {
   const Table t;
   auto e = fit_error([&] { pact::fit_logistic(t.X, std::vector<double>{1, 0, 1}); });
@@ -356,6 +368,22 @@ TEST(HazardFit, BandHazardsAreTheEventShares) {
   EXPECT_NEAR(fit.params(1), std::log(0.5), 1e-12);
   EXPECT_NEAR(fit.bse(0), 1.0 / std::sqrt(8 * (1.0 / 8) * (7.0 / 8)), 1e-12);
   EXPECT_NEAR(fit.bse(1), 1.0 / std::sqrt(6 * (1.0 / 3) * (2.0 / 3)), 1e-12);
+}
+
+TEST(HazardFit, BandWithoutExitsIsSeparation) {
+  // Nobody leaves care in the band [4+] (case B is censored there): its hazard's MLE is 0, the
+  // band coefficient runs off to -inf, and the error names that band.
+  const std::vector<std::int32_t> bands = {1, 4};
+  const auto pp = pact::expand_person_periods(std::vector<std::int32_t>{0, 0, 1},
+                                              std::vector<std::int32_t>{2, 6, 1},
+                                              std::vector<std::uint8_t>{1, 0, 1}, bands);
+  const pact::RowMatrix none(3, 0);
+  const pact::HazardDesign design(pp, pact::view_rows(none.data(), 3, 0, 0));
+  pact::FitOptions o;
+  o.column_names = design.column_names();
+  const auto e = fit_error([&] { pact::fit_logistic(design, pp.event, o); });
+  EXPECT_EQ(e.problem(), Problem::separation);
+  EXPECT_EQ(e.columns(), std::vector<std::string>{"months 4+"}) << e.what();
 }
 
 TEST(HazardFit, SameAsTheMaterialisedDesign) {

@@ -215,7 +215,18 @@ def test_perfect_separation_is_an_error_as_in_statsmodels(tmp_path):
     error = fit_error(tmp_path, X, y, names=["const", "x", "noise"])
     assert error["problem"] == "separation"
     assert "perfect separation" in error["reason"]
-    assert "x" in error["columns"]
+    assert error["columns"] == ["x"]  # the intercept and the noise are not needed to separate
+
+
+def test_separation_by_a_combination_names_only_its_columns(tmp_path):
+    rng = np.random.default_rng(14)
+    a, b = rng.normal(size=(2, 6000))
+    keep = np.abs(a + 2 * b) > 0.1  # a gap around the separating line a + 2b = 0
+    X = np.column_stack([np.ones(keep.sum()), a[keep], rng.normal(size=keep.sum()), b[keep]])
+    y = (a[keep] + 2 * b[keep] > 0).astype(float)
+    error = fit_error(tmp_path, X, y, names=["const", "a", "noise", "b"])
+    assert error["problem"] == "separation"
+    assert error["columns"] == ["a", "b"]
 
 
 def test_quasi_complete_separation_names_the_column(tmp_path):
