@@ -42,7 +42,7 @@ struct CsvRecordReader::Impl {
   std::array<bool, 256> unquoted_stop{};
   std::array<bool, 256> quoted_stop{};
   std::string data;               // the record's field bytes, unquoted, back to back
-  std::vector<std::size_t> ends;  // where each stored field ends in `data`
+  std::vector<std::size_t> ends;  // where each stored field ends in `data` (the first `field` of them)
 };
 
 bool CsvRecordReader::Impl::next(CsvRecord& record) {
@@ -50,7 +50,6 @@ bool CsvRecordReader::Impl::next(CsvRecord& record) {
   record.problem.reset();
   record.field_count = 0;
   data.clear();
-  ends.clear();
   input.start();
   record.line = input.line;
 
@@ -64,36 +63,46 @@ bool CsvRecordReader::Impl::next(CsvRecord& record) {
   auto problem = [&](ErrorKind kind, std::string reason) {
     if (!record.problem) record.problem = CsvRecord::Problem{field, kind, std::move(reason)};
   };
+  // The limit checks stay out of the hot helpers below so that the compiler inlines them.
+  auto past_a_limit = [&](std::size_t n) {
+    if (field_bytes + n > options.max_field_bytes)
+      problem(ErrorKind::limit, "the field is longer than the limit of " + std::to_string(options.max_field_bytes) + " bytes");
+    else
+      problem(ErrorKind::limit, "the row is longer than the limit of " + std::to_string(options.max_row_bytes) + " bytes");
+    discarding = true;
+  };
+  auto too_many_fields = [&] {
+    problem(ErrorKind::limit, "the row has more than the limit of " + std::to_string(options.max_fields) + " fields");
+    discarding = true;
+  };
   auto append = [&](const char* bytes, std::size_t n) {
     if (discarding) return;
-    if (field_bytes + n > options.max_field_bytes) {
-      problem(ErrorKind::limit, "the field is longer than the limit of " + std::to_string(options.max_field_bytes) + " bytes");
-      discarding = true;
-    } else if (data.size() + n > options.max_row_bytes) {
-      problem(ErrorKind::limit, "the row is longer than the limit of " + std::to_string(options.max_row_bytes) + " bytes");
-      discarding = true;
-    } else {
+    if (field_bytes + n <= options.max_field_bytes && data.size() + n <= options.max_row_bytes) {
       data.append(bytes, n);
       field_bytes += n;
+    } else {
+      past_a_limit(n);
     }
   };
+  auto grow_ends = [&] { ends.push_back(data.size()); };
   auto end_field = [&] {
-    if (ends.size() < options.max_fields) {
-      ends.push_back(data.size());
-    } else {
-      problem(ErrorKind::limit, "the row has more than the limit of " + std::to_string(options.max_fields) + " fields");
-      discarding = true;
-    }
+    if (field < ends.size())  // `ends` only grows: after the first rows this is the only branch taken
+      ends[field] = data.size();
+    else if (field < options.max_fields)
+      grow_ends();
+    else
+      too_many_fields();
     ++field;
     field_bytes = 0;
   };
   auto finish = [&] {
     end_field();
     record.field_count = field;
+    const std::size_t stored = std::min(field, ends.size());
     std::size_t begin = 0;
-    for (std::size_t end : ends) {
-      record.fields.emplace_back(data.data() + begin, end - begin);
-      begin = end;
+    for (std::size_t k = 0; k < stored; ++k) {
+      record.fields.emplace_back(data.data() + begin, ends[k] - begin);
+      begin = ends[k];
     }
     return true;
   };
@@ -352,7 +361,11 @@ bool CsvAssessmentReader::Impl::read_row(AssessmentBatch& batch) {
                   "the row has " + std::to_string(record.field_count) + " fields; the header has " + std::to_string(expected),
                   known_case_id(field));
   }
-  for (std::size_t k = 0; k < expected; ++k)
+  // The fields lie back to back: one pass over them all settles the common all-ASCII row.
+  const bool ascii = expected == 0 || detail::is_ascii(std::string_view(
+      record.fields.front().data(),
+      static_cast<std::size_t>(record.fields.back().data() + record.fields.back().size() - record.fields.front().data())));
+  for (std::size_t k = 0; k < expected && !ascii; ++k)
     if (!detail::is_valid_utf8(record.fields[k]))
       return reject(k, ErrorKind::parse,
                     "the field is not valid UTF-8 (pact reads UTF-8 text; convert a Latin-1 or Windows-1252 file first)",
@@ -386,10 +399,9 @@ bool CsvAssessmentReader::Impl::read_row(AssessmentBatch& batch) {
         const std::string_view text = detail::trim_blanks(field);
         double value = missing;
         if (!text.empty()) {
-          std::optional<double> parsed;
-          if (item.type == ResponseType::yes_no) parsed = yes_no_word(text);
           bool out_of_range = false;
-          if (!parsed) parsed = detail::parse_number(text, out_of_range);
+          std::optional<double> parsed = detail::parse_number(text, out_of_range);
+          if (!parsed && item.type == ResponseType::yes_no) parsed = yes_no_word(text);
           if (!parsed)
             return reject(k, ErrorKind::validation,
                           out_of_range ? "the number is too large for a double"

@@ -10,6 +10,19 @@
 
 namespace pact::detail {
 
+bool is_ascii(std::string_view text) noexcept {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  std::uint64_t high = 0;
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, p, 8);
+    high |= chunk;
+  }
+  for (; p < end; ++p) high |= static_cast<unsigned char>(*p);
+  return (high & 0x8080808080808080ull) == 0;
+}
+
 bool is_valid_utf8(std::string_view text) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
@@ -148,6 +161,16 @@ void append_csv_field(std::string& out, std::string_view text, char delimiter) {
 
 std::optional<double> parse_number(std::string_view text, bool& out_of_range) noexcept {
   out_of_range = false;
+  // Most cells are small whole numbers (codes, months, counts): read them directly. Below 10^15
+  // they are exact in a double, so the result has the same bits as from_chars gives.
+  if (!text.empty() && text.size() <= 15) {
+    std::size_t i = text[0] == '-' ? 1 : 0;
+    if (i < text.size()) {
+      std::int64_t whole = 0;
+      for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) whole = whole * 10 + (text[i] - '0');
+      if (i == text.size()) return text[0] == '-' ? -static_cast<double>(whole) : static_cast<double>(whole);
+    }
+  }
   const char* first = text.data();
   const char* last = first + text.size();
   if (first != last && *first == '+' && last - first > 1 && (first[1] == '.' || (first[1] >= '0' && first[1] <= '9')))

@@ -10,6 +10,9 @@
 
 namespace pact::detail {
 
+/// Whether every byte of `text` is ASCII (a fast first check before is_valid_utf8).
+bool is_ascii(std::string_view text) noexcept;
+
 /// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text) noexcept;
 
