@@ -29,6 +29,12 @@ void append_csv_number(std::string& out, double value) {
   if (std::isfinite(value)) detail::append_number(out, value);  // a missing number is an empty field
 }
 
+void check_same_batch(const AssessmentBatch& batch, const ScoredBatch& scored) {
+  if (batch.size() != scored.size())
+    throw InvalidArgument("scored", "the scores are of another batch (" + std::to_string(scored.size()) + " rows, the batch has " +
+                                        std::to_string(batch.size()) + ")");
+}
+
 std::vector<AttributeView> attribute_views(const Assessment& assessment) {
   std::vector<AttributeView> views;
   views.reserve(assessment.attributes.size());
@@ -157,6 +163,7 @@ void CsvResultWriter::append_row(const CaseView& c, const CaseScores& s) {
 }
 
 void CsvResultWriter::write(const AssessmentBatch& batch, const ScoredBatch& scored) {
+  check_same_batch(batch, scored);
   for (std::size_t i = 0; i < scored.size(); ++i) {
     if (scored.status(i) != ResponseStatus::ok) continue;
     scored.case_scores(i, scratch_);
@@ -182,6 +189,7 @@ JsonlResultWriter::JsonlResultWriter(const Instrument& instrument, std::ostream&
 void JsonlResultWriter::flush() { write_out(*out_, buffer_); }
 
 void JsonlResultWriter::write(const AssessmentBatch& batch, const ScoredBatch& scored) {
+  check_same_batch(batch, scored);
   for (std::size_t i = 0; i < scored.size(); ++i) {
     if (scored.status(i) != ResponseStatus::ok) continue;
     scored.case_scores(i, scratch_);

@@ -232,6 +232,24 @@ TEST(CsvAssessments, YesNoCellsTakeNumbersAndWords) {
   for (std::size_t k = 0; k < cells.size(); ++k) EXPECT_EQ(r.rows[k].responses[1], cells[k].second) << cells[k].first;
 }
 
+TEST(CsvAssessments, NumbersReadExactlyAsStrtodReadsThem) {
+  // b2 is an amount with no maximum. Whole numbers up to 15 digits take a fast path, the rest
+  // std::from_chars; both must give the bits strtod (C locale) gives.
+  const std::vector<std::string> cells = {"0", "7", "007", "600", "999999999999999", "1234567890123456789",
+                                          "12.5", "0.1", ".5", "5.", "1e2", "1E-3", "+3", "0.30000000000000004",
+                                          "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308"};
+  std::string text = "case_id,a1,b2\n";
+  for (std::size_t k = 0; k < cells.size(); ++k) text.append("c").append(std::to_string(k)).append(",1,").append(cells[k]).append("\n");
+  const auto r = read_csv(small(), text);
+  ASSERT_EQ(r.rows.size(), cells.size());
+  for (std::size_t k = 0; k < cells.size(); ++k)
+    EXPECT_TRUE(pact_test::same_bits(r.rows[k].responses[4], std::strtod(cells[k].c_str(), nullptr))) << cells[k];
+  // A negative zero is below no minimum of 0 and keeps its sign.
+  const auto z = read_csv(small(), "case_id,a1,b2\nc,1,-0\n");
+  ASSERT_EQ(z.rows.size(), 1u);
+  EXPECT_TRUE(std::signbit(z.rows[0].responses[4]));
+}
+
 TEST(CsvAssessments, ExtraColumnsArePassedThroughIgnoredOrRejectedAsAsked) {
   const std::string text = "case_id,a1,territory\nc1,1,leon\n";
   pact::CsvReadOptions options;
@@ -577,6 +595,11 @@ TEST(ResultCsv, RowsThatDidNotScoreAreNotWritten) {
   writer.write(batch, scored);
   EXPECT_EQ(writer.rows_written(), 1u);
   EXPECT_EQ(read_records(out.str()).size(), 2u);
+  // Scores of another batch are refused.
+  pact::AssessmentBatch other;
+  other.reset(small().item_count(), 2);
+  other.finish();
+  EXPECT_THROW(writer.write(other, scored), pact::InvalidArgument);
 }
 
 TEST(ErrorCsv, RejectedRowsAreWrittenWithLineColumnAndReason) {
