@@ -1,0 +1,67 @@
+// pact: the result of scoring one case as a JSON object, the record a host system stores
+// (docs/formats.md; JSON Schema in docs/schemas/result.schema.json). It carries the case id,
+// date and attributes, the instrument's id, version and content hash and the library version
+// (EU AI Act Art. 12 logging), and everything scoring produced: dimension scores with their
+// coverage, the composite and its level, the counting-method deprivation, the critical factors
+// and, optionally, each item's response and severity.
+//
+// The schema also defines an optional "risk" section (probability, band, survival curve,
+// contributions, top factors, counterfactual, the model's id, version, hash and status) for
+// cases scored with a chronicity-risk model; these writers do not produce it yet. A result
+// without a risk model has no "risk" key.
+#ifndef PACT_FORMATS_RESULT_HPP
+#define PACT_FORMATS_RESULT_HPP
+
+#include "pact/assessment.hpp"
+#include "pact/formats/batch.hpp"
+#include "pact/instrument.hpp"
+#include "pact/scoring.hpp"
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pact {
+
+/// The case a result is about, viewed without copying (from an Assessment or a batch row).
+struct CaseView {
+  std::string_view case_id;
+  std::string_view date;  ///< YYYY-MM-DD or ""
+  std::span<const AttributeView> attributes;
+  std::span<const double> responses;  ///< one per item, NaN = missing
+};
+
+/// The case in row `row` of a batch.
+inline CaseView case_view(const AssessmentBatch& batch, std::size_t row) {
+  return {batch.case_id(row), batch.date(row), batch.attributes(row), batch.responses(row)};
+}
+
+struct ResultOptions {
+  /// The language of the labels; "" or a language the instrument lacks gives its default.
+  std::string language;
+  /// Include each item's response and severity ("items").
+  bool items = true;
+};
+
+/// The language labels are written in for `requested`: itself when the instrument has it,
+/// else the instrument's default.
+inline const std::string& result_language(const Instrument& instrument, const std::string& requested) {
+  for (const auto& language : instrument.languages())
+    if (language == requested) return language;
+  return instrument.default_language();
+}
+
+/// Appends one result object to `out` (no line break). Numbers are written in their shortest
+/// form that reads back as the same double; a missing value is null. Throws InvalidArgument
+/// when `scores` or the responses do not match the instrument.
+void append_result_json(std::string& out, const Instrument& instrument, const CaseView& case_view,
+                        const CaseScores& scores, const ResultOptions& options = {});
+
+/// One result object as JSON text.
+std::string write_result_json(const Instrument& instrument, const Assessment& assessment, const CaseScores& scores,
+                              const ResultOptions& options = {});
+
+}  // namespace pact
+
+#endif  // PACT_FORMATS_RESULT_HPP

@@ -1,0 +1,121 @@
+// pact: writing results as CSV (one row per case, flat columns in a stable, documented order)
+// and as JSON Lines (one full result object per line), and the rejected rows as a CSV errors
+// file (docs/formats.md). Numbers are written in their shortest form that reads back as the
+// same double, so a result read back is bit-identical to the one written.
+#ifndef PACT_FORMATS_WRITERS_HPP
+#define PACT_FORMATS_WRITERS_HPP
+
+#include "pact/formats/batch.hpp"
+#include "pact/formats/result.hpp"
+#include "pact/instrument.hpp"
+#include "pact/scoring.hpp"
+
+#include <cstdint>
+#include <iosfwd>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace pact {
+
+struct ResultCsvOptions {
+  char delimiter = ',';
+  /// The language of the level label; "" or a language the instrument lacks gives its default.
+  std::string language;
+  /// Attribute columns written after `date`, in this order (a row without one: empty). Use the
+  /// CSV reader's attribute_columns() to pass a CSV input's extra columns through.
+  std::vector<std::string> attributes;
+  /// Add a severity_<item> column per item.
+  bool item_severities = false;
+  /// Add the instrument_id, instrument_version, instrument_hash and pact_version columns.
+  bool provenance = true;
+};
+
+/// The result CSV's columns, in order:
+///   case_id, date, <attributes...>,
+///   composite, composite_coverage, level, level_label, deprivation_score, deprived_count,
+///   critical_factors,
+///   score_<dimension>... , coverage_<dimension>... , deprived_<dimension>... (instrument order),
+///   [severity_<item>... (instrument order)],
+///   [instrument_id, instrument_version, instrument_hash, pact_version].
+/// Risk-model columns will follow these when a model is used. Throws InvalidArgument when an
+/// attribute's name is one of the other columns.
+std::vector<std::string> result_csv_columns(const Instrument& instrument, const ResultCsvOptions& options = {});
+
+/// Writes results as CSV: the header on construction, then one row per scored case. Missing
+/// numbers (a dimension or composite not scored) are empty fields; flags are 1 or 0;
+/// critical_factors lists `dimension:<id>` and `item:<id>` by importance, separated by ';'.
+class CsvResultWriter {
+ public:
+  /// Writes to `out`, which must outlive the writer. Throws IoError when writing fails.
+  CsvResultWriter(const Instrument& instrument, std::ostream& out, ResultCsvOptions options = {});
+
+  /// Writes every scored row of a batch (rows score_batch rejected are skipped).
+  void write(const AssessmentBatch& batch, const ScoredBatch& scored);
+  void write(const CaseView& case_view, const CaseScores& scores);
+  void write(const Assessment& assessment, const CaseScores& scores);
+
+  const std::vector<std::string>& columns() const noexcept { return columns_; }
+  std::uint64_t rows_written() const noexcept { return rows_; }
+
+ private:
+  void append_row(const CaseView& case_view, const CaseScores& scores);
+  void flush();
+
+  Instrument instrument_;
+  std::ostream* out_;
+  ResultCsvOptions options_;
+  std::vector<std::string> columns_;
+  std::string buffer_;
+  CaseScores scratch_;
+  std::uint64_t rows_ = 0;
+};
+
+/// Writes results as JSON Lines: one result object (see append_result_json) per line.
+class JsonlResultWriter {
+ public:
+  JsonlResultWriter(const Instrument& instrument, std::ostream& out, ResultOptions options = {});
+
+  void write(const AssessmentBatch& batch, const ScoredBatch& scored);
+  void write(const CaseView& case_view, const CaseScores& scores);
+  void write(const Assessment& assessment, const CaseScores& scores);
+
+  std::uint64_t rows_written() const noexcept { return rows_; }
+
+ private:
+  void flush();
+
+  Instrument instrument_;
+  std::ostream* out_;
+  ResultOptions options_;
+  std::string buffer_;
+  CaseScores scratch_;
+  std::uint64_t rows_ = 0;
+};
+
+/// The errors file's columns: line, position, column, case_id, kind, reason.
+std::vector<std::string> error_csv_columns();
+
+/// Writes rejected rows as CSV (see error_csv_columns), the header on construction.
+class ErrorCsvWriter {
+ public:
+  explicit ErrorCsvWriter(std::ostream& out, char delimiter = ',');
+
+  void write(std::span<const RowError> errors);
+  void write(const RowError& error) { write(std::span<const RowError>(&error, 1)); }
+
+  std::uint64_t rows_written() const noexcept { return rows_; }
+
+ private:
+  std::ostream* out_;
+  char delimiter_;
+  std::string buffer_;
+  std::uint64_t rows_ = 0;
+};
+
+/// The name of an error kind as the errors file writes it ("parse", "validation", "limit", ...).
+const char* to_string(ErrorKind kind) noexcept;
+
+}  // namespace pact
+
+#endif  // PACT_FORMATS_WRITERS_HPP
