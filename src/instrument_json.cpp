@@ -56,7 +56,8 @@ class InstrumentReader {
     auto data = std::make_shared<detail::InstrumentData>();
     data_ = data.get();
     root_.expect_object({"format", "format_version", "id", "version", "languages", "default_language", "name",
-                         "description", "rating_window_days", "composite", "levels", "dimensions", "items"});
+                         "description", "rating_window_days", "composite", "levels", "dimensions", "items",
+                         "alerts"});
     const JsonNode format = root_["format"];
     if (format.string() != "pact.instrument")
       format.fail("expected \"pact.instrument\", got \"" + format.value().get<std::string>() + "\"");
@@ -82,6 +83,7 @@ class InstrumentReader {
     read_levels();
     read_dimensions();
     read_items();
+    if (auto alerts = root_.find("alerts")) read_alerts(*alerts);
     compile();
     data_->canonical_json = root_.value().dump();
     data_->hash = detail::content_hash(data_->canonical_json);
@@ -228,6 +230,19 @@ class InstrumentReader {
       }
       case ResponseType::yes_no: return std::max(item.severity_yes, item.severity_no);
       default: return *std::max_element(item.curve.severity.begin(), item.curve.severity.end());
+    }
+  }
+
+  void read_alerts(const JsonNode& node) {
+    node.expect_object({"dimension_worsening", "level_increase", "critical_item_appears", "reassessment_overdue_days"});
+    InstrumentAlertRules& rules = data_->alerts;
+    if (auto w = node.find("dimension_worsening")) rules.dimension_worsening = w->number_in(0.0, 1.0, true, false);
+    if (auto l = node.find("level_increase")) rules.level_increase = l->boolean();
+    if (auto c = node.find("critical_item_appears")) rules.critical_item_appears = c->boolean();
+    if (auto d = node.find("reassessment_overdue_days")) {
+      const auto days = d->integer();
+      if (days < 1 || days > 3650) d->fail("expected a number of days in [1, 3650], got " + std::to_string(days));
+      rules.reassessment_overdue_days = static_cast<int>(days);
     }
   }
 

@@ -96,7 +96,7 @@ class RiskModelReader {
     m_ = data.get();
     root_.expect_object({"format", "format_version", "id", "version", "languages", "default_language", "name",
                          "description", "instrument", "outcome", "form", "intercept", "duration", "baseline",
-                         "features", "actionable_items", "bands", "provenance"});
+                         "features", "actionable_items", "bands", "provenance", "alerts"});
     const JsonNode format = root_["format"];
     if (format.string() != "pact.risk_model")
       format.fail("expected \"pact.risk_model\", got \"" + format.value().get<std::string>() + "\"");
@@ -119,6 +119,7 @@ class RiskModelReader {
     read_actionable_items();
     read_bands();
     read_provenance();
+    if (auto alerts = root_.find("alerts")) read_alerts(*alerts);
     m_->canonical_json = root_.value().dump();
     m_->hash = detail::content_hash(m_->canonical_json);
     return data;
@@ -428,6 +429,12 @@ class RiskModelReader {
       }
       default: return {0.0, 1.0};
     }
+  }
+
+  void read_alerts(const JsonNode& node) {
+    node.expect_object({"band_increase", "probability_increase"});
+    if (auto b = node.find("band_increase")) m_->alerts.band_increase = b->boolean();
+    if (auto p = node.find("probability_increase")) m_->alerts.probability_increase = p->number_in(0.0, 1.0, true, false);
   }
 
   void read_actionable_items() {

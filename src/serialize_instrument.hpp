@@ -84,6 +84,11 @@ void serialize(Archive& ar, pact::Level& l, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, pact::InstrumentAlertRules& r, unsigned) {
+  ar & r.dimension_worsening & r.level_increase & r.critical_item_appears & r.reassessment_overdue_days;
+}
+
+template <class Archive>
 void serialize(Archive& ar, pact::detail::CompiledItem& c, unsigned) {
   ar & c.kind & c.required & c.whole_number & c.dimension & c.weight & c.min_value & c.max_value & c.table_offset &
       c.severity_no & c.severity_yes;
@@ -94,6 +99,7 @@ void serialize(Archive& ar, pact::detail::InstrumentData& d, unsigned) {
   ar & d.id & d.version & d.hash & d.canonical_json & d.name & d.description & d.languages & d.default_language &
       d.rating_window_days & d.composite_min_coverage & d.dimensions & d.items & d.levels & d.compiled &
       d.severity_table & d.dimension_weight_sum & d.item_index & d.dimension_index;
+  ar & d.alerts;
 }
 
 }  // namespace boost::serialization
@@ -104,6 +110,7 @@ BOOST_CLASS_VERSION(pact::SeverityCurve, 1)
 BOOST_CLASS_VERSION(pact::Item, 1)
 BOOST_CLASS_VERSION(pact::Dimension, 1)
 BOOST_CLASS_VERSION(pact::Level, 1)
+BOOST_CLASS_VERSION(pact::InstrumentAlertRules, 1)
 BOOST_CLASS_VERSION(pact::detail::CompiledItem, 1)
 BOOST_CLASS_VERSION(pact::detail::InstrumentData, 1)
 

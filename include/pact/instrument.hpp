@@ -132,6 +132,15 @@ struct Level {
   double min_score = 0.0;
 };
 
+/// When reassessing a case should raise an alert (docs/instrument-format.md, "alerts"). Every
+/// rule is optional; an instrument without an "alerts" section raises none.
+struct InstrumentAlertRules {
+  std::optional<double> dimension_worsening;      ///< a dimension's score rose by at least this
+  bool level_increase = false;                    ///< the composite's level went up
+  bool critical_item_appears = false;             ///< an item became critical that was not before
+  std::optional<int> reassessment_overdue_days;   ///< the last assessment is older than this
+};
+
 namespace detail {
 struct InstrumentData;
 }
@@ -161,6 +170,7 @@ class Instrument {
   const std::vector<std::string>& languages() const noexcept;
   const std::string& default_language() const noexcept;
   std::optional<int> rating_window_days() const noexcept;
+  const InstrumentAlertRules& alert_rules() const noexcept;
   double composite_min_coverage() const noexcept;
 
   const std::vector<Dimension>& dimensions() const noexcept;

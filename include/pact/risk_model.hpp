@@ -147,6 +147,12 @@ struct ModelStamp {
   std::string instrument_hash;
 };
 
+/// When reassessing a case should raise a risk alert (docs/risk-model-format.md, "alerts").
+struct ModelAlertRules {
+  bool band_increase = false;                 ///< the risk band went up
+  std::optional<double> probability_increase; ///< the probability rose by at least this
+};
+
 namespace detail {
 struct RiskModelData;
 }
@@ -197,6 +203,7 @@ class RiskModel {
   /// low, medium, high, very_high.
   const std::vector<RiskBand>& bands() const noexcept;
   const Provenance& provenance() const noexcept;
+  const ModelAlertRules& alert_rules() const noexcept;
 
   std::optional<std::size_t> find_feature(std::string_view id) const noexcept;
   bool is_actionable(std::size_t item) const noexcept;

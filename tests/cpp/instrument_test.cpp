@@ -206,6 +206,13 @@ const BadCase bad_cases[] = {
     {"references_not_strings", [](json& d) { d["items"][0]["references"] = {1}; }, "/items/0/references/0",
      "expected a string"},
     {"rating_window_zero", [](json& d) { d["rating_window_days"] = 0; }, "/rating_window_days", "[1, 3650]"},
+    {"alerts_unknown_rule", [](json& d) { d["alerts"] = {{"level_up", true}}; }, "/alerts/level_up", "unknown field"},
+    {"alerts_worsening_zero", [](json& d) { d["alerts"] = {{"dimension_worsening", 0}}; },
+     "/alerts/dimension_worsening", "(0, 1]"},
+    {"alerts_overdue_zero", [](json& d) { d["alerts"] = {{"reassessment_overdue_days", 0}}; },
+     "/alerts/reassessment_overdue_days", "[1, 3650]"},
+    {"alerts_flag_not_bool", [](json& d) { d["alerts"] = {{"level_increase", "yes"}}; }, "/alerts/level_increase",
+     "true or false"},
     {"items_not_array", [](json& d) { d["items"] = json::object(); }, "/items", "expected an array"},
 };
 

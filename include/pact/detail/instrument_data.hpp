@@ -48,6 +48,7 @@ struct InstrumentData {
   std::vector<Dimension> dimensions;
   std::vector<Item> items;
   std::vector<Level> levels;
+  InstrumentAlertRules alerts;
 
   std::vector<CompiledItem> compiled;       ///< one per item, instrument order
   std::vector<double> severity_table;       ///< ordinal lookup tables, back to back
@@ -77,6 +78,7 @@ inline const Label& Instrument::description() const noexcept { return data_->des
 inline const std::vector<std::string>& Instrument::languages() const noexcept { return data_->languages; }
 inline const std::string& Instrument::default_language() const noexcept { return data_->default_language; }
 inline std::optional<int> Instrument::rating_window_days() const noexcept { return data_->rating_window_days; }
+inline const InstrumentAlertRules& Instrument::alert_rules() const noexcept { return data_->alerts; }
 inline double Instrument::composite_min_coverage() const noexcept { return data_->composite_min_coverage; }
 inline const std::vector<Dimension>& Instrument::dimensions() const noexcept { return data_->dimensions; }
 inline const std::vector<Item>& Instrument::items() const noexcept { return data_->items; }

@@ -42,6 +42,7 @@ struct RiskModelData {
   std::vector<std::size_t> actionable_items;  ///< instrument order
   std::vector<RiskBand> bands;
   Provenance provenance;
+  ModelAlertRules alerts;
   bool uses_item_severity = false;  ///< whether a feature reads item severities (the batch then keeps them)
 };
 
@@ -191,6 +192,7 @@ inline const std::vector<RiskFeature>& RiskModel::features() const noexcept { re
 inline const std::vector<std::size_t>& RiskModel::actionable_items() const noexcept { return data_->actionable_items; }
 inline const std::vector<RiskBand>& RiskModel::bands() const noexcept { return data_->bands; }
 inline const Provenance& RiskModel::provenance() const noexcept { return data_->provenance; }
+inline const ModelAlertRules& RiskModel::alert_rules() const noexcept { return data_->alerts; }
 
 inline std::optional<std::size_t> RiskModel::find_feature(std::string_view id) const noexcept {
   for (std::size_t k = 0; k < data_->features.size(); ++k)
