@@ -95,11 +95,12 @@ void serialize(Archive& ar, pact::detail::CompiledItem& c, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, pact::detail::InstrumentData& d, unsigned) {
+void serialize(Archive& ar, pact::detail::InstrumentData& d, unsigned version) {
   ar & d.id & d.version & d.hash & d.canonical_json & d.name & d.description & d.languages & d.default_language &
       d.rating_window_days & d.composite_min_coverage & d.dimensions & d.items & d.levels & d.compiled &
       d.severity_table & d.dimension_weight_sum & d.item_index & d.dimension_index;
-  ar & d.alerts;
+  // Version 2 added the alert rules; bundles of version 1 have none.
+  if (version >= 2) ar & d.alerts;
 }
 
 }  // namespace boost::serialization
@@ -112,6 +113,6 @@ BOOST_CLASS_VERSION(pact::Dimension, 1)
 BOOST_CLASS_VERSION(pact::Level, 1)
 BOOST_CLASS_VERSION(pact::InstrumentAlertRules, 1)
 BOOST_CLASS_VERSION(pact::detail::CompiledItem, 1)
-BOOST_CLASS_VERSION(pact::detail::InstrumentData, 1)
+BOOST_CLASS_VERSION(pact::detail::InstrumentData, 2)
 
 #endif  // PACT_SRC_SERIALIZE_INSTRUMENT_HPP
