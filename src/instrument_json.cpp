@@ -50,7 +50,10 @@ bool is_language_tag(const std::string& s) {
 
 class InstrumentReader {
  public:
-  explicit InstrumentReader(const json& root) : root_(root, "") {}
+  /// With `problems`, the reader goes on after a problem in one level, dimension, item or
+  /// section and collects them all (for `pact validate`); without, it throws the first.
+  explicit InstrumentReader(const json& root, std::vector<Error>* problems = nullptr)
+      : root_(root, ""), problems_(problems) {}
 
   std::shared_ptr<detail::InstrumentData> read() {
     auto data = std::make_shared<detail::InstrumentData>();
@@ -77,13 +80,18 @@ class InstrumentReader {
       if (days < 1 || days > 3650) w->fail("expected a number of days in [1, 3650], got " + std::to_string(days));
       data_->rating_window_days = static_cast<int>(days);
     }
-    const JsonNode composite = root_["composite"];
-    composite.expect_object({"min_coverage"});
-    data_->composite_min_coverage = composite["min_coverage"].number_in(0.0, 1.0, true, false);
-    read_levels();
-    read_dimensions();
-    read_items();
-    if (auto alerts = root_.find("alerts")) read_alerts(*alerts);
+    guarded([&] {
+      const JsonNode composite = root_["composite"];
+      composite.expect_object({"min_coverage"});
+      data_->composite_min_coverage = composite["min_coverage"].number_in(0.0, 1.0, true, false);
+    });
+    guarded([&] { read_levels(); });
+    guarded([&] { read_dimensions(); });
+    guarded([&] { read_items(); });
+    guarded([&] {
+      if (auto alerts = root_.find("alerts")) read_alerts(*alerts);
+    });
+    if (problems_ && !problems_->empty()) return nullptr;
     compile();
     data_->canonical_json = root_.value().dump();
     data_->hash = detail::content_hash(data_->canonical_json);
@@ -136,7 +144,7 @@ class InstrumentReader {
   void read_levels() {
     const JsonNode levels = root_["levels"];
     levels.expect_array(2);
-    for (std::size_t i = 0; i < levels.size(); ++i) {
+    for (std::size_t i = 0; i < levels.size(); ++i) guarded([&] {
       const JsonNode node = levels[i];
       node.expect_object({"id", "label", "description", "min_score"});
       Level level;
@@ -154,13 +162,13 @@ class InstrumentReader {
         min_score.fail("levels must be in increasing order of min_score: " + min_score.value().dump() +
                        " is not above the previous level's " + detail::show_number(data_->levels.back().min_score));
       data_->levels.push_back(std::move(level));
-    }
+    });
   }
 
   void read_dimensions() {
     const JsonNode dimensions = root_["dimensions"];
     dimensions.expect_array(1);
-    for (std::size_t i = 0; i < dimensions.size(); ++i) {
+    for (std::size_t i = 0; i < dimensions.size(); ++i) guarded([&] {
       const JsonNode node = dimensions[i];
       node.expect_object({"id", "label", "description", "weight", "min_coverage", "deprivation_cutoff", "critical_cutoff"});
       Dimension dim;
@@ -175,14 +183,14 @@ class InstrumentReader {
       dim.deprivation_cutoff = ctx["deprivation_cutoff"].number_in(0.0, 1.0, true, false);
       if (auto c = ctx.find("critical_cutoff")) dim.critical_cutoff = c->number_in(0.0, 1.0, true, false);
       data_->dimensions.push_back(std::move(dim));
-    }
+    });
   }
 
   void read_items() {
     const JsonNode items = root_["items"];
     items.expect_array(1);
     std::map<std::string, std::size_t> item_ids;
-    for (std::size_t i = 0; i < items.size(); ++i) {
+    for (std::size_t i = 0; i < items.size(); ++i) guarded([&] {
       const JsonNode node = items[i];
       node.expect_object({"id", "dimension", "label", "question", "response", "weight", "required", "critical_cutoff",
                           "rationale", "references"});
@@ -218,7 +226,7 @@ class InstrumentReader {
                                     ", so a critical cut-off of " + detail::show_number(*item.critical_cutoff) +
                                     " can never be reached");
       data_->items.push_back(std::move(item));
-    }
+    });
   }
 
   static double highest_severity(const Item& item) {
@@ -383,7 +391,23 @@ class InstrumentReader {
     std::sort(d.dimension_index.begin(), d.dimension_index.end());
   }
 
+  template <class Read>
+  void guarded(Read&& read) {
+    if (!problems_) {
+      read();
+      return;
+    }
+    try {
+      read();
+    } catch (const ValidationError& e) {
+      problems_->push_back(e);
+    } catch (const LimitError& e) {
+      problems_->push_back(e);
+    }
+  }
+
   JsonNode root_;
+  std::vector<Error>* problems_ = nullptr;
   detail::InstrumentData* data_ = nullptr;
   std::map<std::string, std::size_t> dimension_ids_;
 };
@@ -393,6 +417,17 @@ class InstrumentReader {
 Instrument Instrument::parse(std::string_view json_text) {
   const json root = detail::parse_json(json_text);
   return Instrument(InstrumentReader(root).read());
+}
+
+std::vector<Error> Instrument::problems(std::string_view json_text) {
+  std::vector<Error> found;
+  try {
+    const json root = detail::parse_json(json_text);
+    InstrumentReader(root, &found).read();
+  } catch (const Error& e) {
+    found.push_back(e);
+  }
+  return found;
 }
 
 Instrument Instrument::load(const std::filesystem::path& file) {

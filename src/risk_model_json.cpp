@@ -89,7 +89,10 @@ double bound_product(double a, double b) { return a == 0.0 || b == 0.0 ? 0.0 : a
 
 class RiskModelReader {
  public:
-  RiskModelReader(const json& root, const Instrument& instrument) : root_(root, ""), instrument_(instrument) {}
+  /// With `problems`, the reader goes on after a problem in one section or feature and collects
+  /// them all (for `pact validate`); without, it throws the first.
+  RiskModelReader(const json& root, const Instrument& instrument, std::vector<Error>* problems = nullptr)
+      : root_(root, ""), instrument_(instrument), problems_(problems) {}
 
   std::shared_ptr<detail::RiskModelData> read() {
     auto data = std::make_shared<detail::RiskModelData>(instrument_);
@@ -113,13 +116,16 @@ class RiskModelReader {
     read_languages();
     m_->name = label(root_["name"]);
     if (auto d = root_.find("description")) m_->description = label(*d);
-    read_outcome();
-    read_form();
-    read_features();
-    read_actionable_items();
-    read_bands();
-    read_provenance();
-    if (auto alerts = root_.find("alerts")) read_alerts(*alerts);
+    guarded([&] { read_outcome(); });
+    guarded([&] { read_form(); });
+    guarded([&] { read_features(); });
+    guarded([&] { read_actionable_items(); });
+    guarded([&] { read_bands(); });
+    guarded([&] { read_provenance(); });
+    guarded([&] {
+      if (auto alerts = root_.find("alerts")) read_alerts(*alerts);
+    });
+    if (problems_ && !problems_->empty()) return nullptr;
     m_->canonical_json = root_.value().dump();
     m_->hash = detail::content_hash(m_->canonical_json);
     return data;
@@ -301,7 +307,7 @@ class RiskModelReader {
     const JsonNode features = root_["features"];
     features.expect_array(1);
     std::vector<Range> ranges;
-    for (std::size_t k = 0; k < features.size(); ++k) {
+    for (std::size_t k = 0; k < features.size(); ++k) guarded([&] {
       const JsonNode node = features[k];
       if (!node.value().is_object()) node.fail("expected an object, got " + detail::type_name(node.value()));
       RiskFeature f;
@@ -398,7 +404,7 @@ class RiskModelReader {
       if (f.kind == FeatureKind::item_severity) m_->uses_item_severity = true;
       ranges.push_back(range);
       m_->features.push_back(std::move(f));
-    }
+    });
   }
 
   // Checks that an item-based feature reads a quantity, and returns the values it can take.
@@ -517,8 +523,24 @@ class RiskModelReader {
     if (auto notes = node.find("notes")) p.notes = notes->string();
   }
 
+  template <class Read>
+  void guarded(Read&& read) {
+    if (!problems_) {
+      read();
+      return;
+    }
+    try {
+      read();
+    } catch (const ValidationError& e) {
+      problems_->push_back(e);
+    } catch (const LimitError& e) {
+      problems_->push_back(e);
+    }
+  }
+
   JsonNode root_;
   const Instrument& instrument_;
+  std::vector<Error>* problems_ = nullptr;
   detail::RiskModelData* m_ = nullptr;
 };
 
@@ -527,6 +549,17 @@ class RiskModelReader {
 RiskModel RiskModel::parse(std::string_view json_text, const Instrument& instrument) {
   const json root = detail::parse_json(json_text);
   return RiskModel(RiskModelReader(root, instrument).read());
+}
+
+std::vector<Error> RiskModel::problems(std::string_view json_text, const Instrument& instrument) {
+  std::vector<Error> found;
+  try {
+    const json root = detail::parse_json(json_text);
+    RiskModelReader(root, instrument, &found).read();
+  } catch (const Error& e) {
+    found.push_back(e);
+  }
+  return found;
 }
 
 RiskModel RiskModel::load(const std::filesystem::path& file, const Instrument& instrument) {

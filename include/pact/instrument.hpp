@@ -153,6 +153,9 @@ class Instrument {
   static Instrument parse(std::string_view json_text);
   /// Reads, parses and validates an instrument file; throws IoError, ParseError, ValidationError.
   static Instrument load(const std::filesystem::path& file);
+  /// Every problem of instrument JSON text (empty when it loads): each level, dimension, item and
+  /// section is checked even after another failed, so that a reviewer sees them all at once.
+  static std::vector<Error> problems(std::string_view json_text);
   /// The default instrument shipped with pact (models/pact-instrument.json), compiled into the
   /// library so that it needs no file at run time.
   static const Instrument& bundled();

@@ -115,7 +115,7 @@ struct RiskBand {
 };
 
 /// Validation statistics a fitted model may carry.
-struct ValidationMetrics {
+struct ProvenanceMetrics {
   std::optional<double> auc;
   std::optional<double> brier;
   std::optional<double> calibration_intercept;
@@ -131,7 +131,7 @@ struct Provenance {
   std::string method;
   std::optional<std::int64_t> n_cases;
   std::optional<std::int64_t> n_rows;  ///< hazard form: person-month rows
-  ValidationMetrics metrics;
+  ProvenanceMetrics metrics;
   std::string notes;
 };
 
@@ -166,6 +166,9 @@ class RiskModel {
   static RiskModel parse(std::string_view json_text, const Instrument& instrument);
   /// Reads, parses and validates a model file; throws IoError, ParseError, ValidationError.
   static RiskModel load(const std::filesystem::path& file, const Instrument& instrument);
+  /// Every problem of model JSON text read against `instrument` (empty when it loads): each
+  /// section and feature is checked even after another failed.
+  static std::vector<Error> problems(std::string_view json_text, const Instrument& instrument);
   /// The default model shipped with pact (models/pact-chronicity.json), compiled into the
   /// library and bound to Instrument::bundled().
   static const RiskModel& bundled();
