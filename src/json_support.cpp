@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -219,6 +220,9 @@ double JsonNode::number_in(double lo, double hi, bool lo_open, bool hi_open) con
   const double v = number();
   const bool ok = (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
   if (!ok) {
+    if (hi == std::numeric_limits<double>::max())
+      fail(std::string("expected a number ") + (lo_open ? "above " : "of at least ") + show_number(lo) + ", got " +
+           show_number(v));
     fail("expected a number in " + std::string(lo_open ? "(" : "[") + show_number(lo) + ", " + show_number(hi) +
          (hi_open ? ")" : "]") + ", got " + show_number(v));
   }

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -298,6 +299,8 @@ class RiskModelReader {
   // The index of a feature listed before feature `k`.
   std::size_t earlier_feature(const JsonNode& node) const {
     const std::string id = node.string();
+    // Collecting every problem: a feature built on one that already failed is not reported again.
+    if (failed_features_.count(id)) throw AlreadyReported{};
     for (std::size_t k = 0; k < m_->features.size(); ++k)
       if (m_->features[k].id == id) return k;
     node.fail("no feature \"" + id + "\" before this one (a derived feature may use only features listed before it)");
@@ -309,6 +312,8 @@ class RiskModelReader {
     std::vector<Range> ranges;
     for (std::size_t k = 0; k < features.size(); ++k) guarded([&] {
       const JsonNode node = features[k];
+      if (problems_ && node.value().is_object() && node.value().contains("id") && node.value()["id"].is_string())
+        failing_feature_ = node.value()["id"].get<std::string>();
       if (!node.value().is_object()) node.fail("expected an object, got " + detail::type_name(node.value()));
       RiskFeature f;
       const JsonNode kind = node["kind"];
@@ -523,6 +528,8 @@ class RiskModelReader {
     if (auto notes = node.find("notes")) p.notes = notes->string();
   }
 
+  struct AlreadyReported {};
+
   template <class Read>
   void guarded(Read&& read) {
     if (!problems_) {
@@ -531,14 +538,21 @@ class RiskModelReader {
     }
     try {
       read();
+      failing_feature_.clear();
+      return;
     } catch (const ValidationError& e) {
       problems_->push_back(e);
     } catch (const LimitError& e) {
       problems_->push_back(e);
+    } catch (const AlreadyReported&) {
     }
+    if (!failing_feature_.empty()) failed_features_.insert(failing_feature_);
+    failing_feature_.clear();
   }
 
   JsonNode root_;
+  std::string failing_feature_;
+  std::set<std::string> failed_features_;
   const Instrument& instrument_;
   std::vector<Error>* problems_ = nullptr;
   detail::RiskModelData* m_ = nullptr;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -266,11 +267,33 @@ inline CountingResult alkire_foster(ConstRowMatrixView achievements, std::span<c
   });
 }
 
+/// One person's deprivations from their dimension scores (as written by score_batch): deprived
+/// in d when the score is at or above the dimension's deprivation cut-off z_d, with normalised
+/// gap (score - z_d) / (1 - z_d) (1 when z_d = 1). Returns false, leaving the person out, when a
+/// dimension is not scored (NaN). `deprived` and `gap` have one element per dimension.
+inline bool deprivations_from_scores(const Instrument& instrument, const double* scores, bool* deprived, double* gap) {
+  const auto& dims = instrument.dimensions();
+  for (std::size_t d = 0; d < dims.size(); ++d) {
+    const double s = scores[d];
+    if (std::isnan(s)) return false;
+    const double z = dims[d].deprivation_cutoff;
+    deprived[d] = s >= z;
+    gap[d] = !deprived[d] ? 0.0 : (z < 1.0 ? (s - z) / (1.0 - z) : 1.0);
+  }
+  return true;
+}
+
+/// The instrument's dimension weights, normalised to sum 1, for the counting method.
+inline std::vector<double> counting_weights(const Instrument& instrument) {
+  std::vector<double> w;
+  for (const auto& d : instrument.dimensions()) w.push_back(d.normalized_weight);
+  return w;
+}
+
 /// The Alkire-Foster measures of scored cases: rows of dimension scores in [0, 1] (as written by
-/// score_batch), deprived in d when the score is at or above the dimension's deprivation cut-off
-/// z_d, with normalised gap (score - z_d) / (1 - z_d) (1 when z_d = 1), weights the instrument's
-/// normalised dimension weights. Rows with a dimension not scored (NaN) are left out and counted
-/// in `incomplete`, as survey practice drops people with missing indicators.
+/// score_batch), deprived as deprivations_from_scores says, weights the instrument's normalised
+/// dimension weights. Rows with a dimension not scored (NaN) are left out and counted in
+/// `incomplete`, as survey practice drops people with missing indicators.
 inline CountingResult alkire_foster_from_scores(const Instrument& instrument, ConstRowMatrixView dimension_scores,
                                                 const CountingOptions& options, const Groups* groups = nullptr) {
   detail::check_counting_options(options);
@@ -280,21 +303,70 @@ inline CountingResult alkire_foster_from_scores(const Instrument& instrument, Co
     throw InvalidArgument("dimension_scores", "expected " + std::to_string(dims) + " columns (one per dimension of " +
                                                   instrument.id() + "), got " + std::to_string(dimension_scores.cols()));
   detail::check_groups(groups, rows);
-  std::vector<double> w(dims), z(dims);
-  for (std::size_t d = 0; d < dims; ++d) {
-    w[d] = instrument.dimensions()[d].normalized_weight;
-    z[d] = instrument.dimensions()[d].deprivation_cutoff;
-  }
-  return detail::run_counting(std::move(w), rows, options, groups, [&](std::size_t i, bool* deprived, double* gap) {
-    for (std::size_t d = 0; d < dims; ++d) {
-      const double s = dimension_scores(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(d));
-      if (std::isnan(s)) return false;
-      deprived[d] = s >= z[d];
-      gap[d] = !deprived[d] ? 0.0 : (z[d] < 1.0 ? (s - z[d]) / (1.0 - z[d]) : 1.0);
-    }
-    return true;
-  });
+  std::vector<double> row(dims);
+  return detail::run_counting(counting_weights(instrument), rows, options, groups,
+                              [&](std::size_t i, bool* deprived, double* gap) {
+                                for (std::size_t d = 0; d < dims; ++d)
+                                  row[d] = dimension_scores(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(d));
+                                return deprivations_from_scores(instrument, row.data(), deprived, gap);
+                              });
 }
+
+/// Counting-method measures accumulated row by row (a caseload streamed from a file), by
+/// subgroup label, in bounded memory: one accumulator per group.
+class CountingByGroup {
+ public:
+  CountingByGroup(const Instrument& instrument, const CountingOptions& options)
+      : instrument_(instrument),
+        options_(options),
+        weights_(counting_weights(instrument)),
+        total_(weights_, options.k, options.alpha),
+        deprived_(new bool[weights_.size()]),
+        gap_(weights_.size(), 0.0) {
+    detail::check_counting_options(options);
+  }
+
+  /// Adds one person's dimension scores, in subgroup `group` ("" for none).
+  void add(const double* scores, const std::string& group = {}) {
+    if (!deprivations_from_scores(instrument_, scores, deprived_.get(), gap_.data())) {
+      ++incomplete_;
+      return;
+    }
+    total_.add(deprived_.get(), gap_.data());
+    if (group.empty()) return;
+    auto it = groups_.find(group);
+    if (it == groups_.end()) it = groups_.emplace(group, CountingAccumulator(weights_, options_.k, options_.alpha)).first;
+    it->second.add(deprived_.get(), gap_.data());
+  }
+
+  CountingResult result() const {
+    CountingResult r;
+    r.k = options_.k;
+    r.alpha = options_.alpha;
+    r.weights = weights_;
+    r.total = total_.measures();
+    r.incomplete = incomplete_;
+    for (const auto& [name, accumulator] : groups_) {
+      GroupMeasures g;
+      g.group = name;
+      g.measures = accumulator.measures();
+      if (r.total.n > 0) g.population_share = static_cast<double>(g.measures.n) / static_cast<double>(r.total.n);
+      if (r.total.M > 0.0) g.contribution = g.population_share * g.measures.M / r.total.M;
+      r.groups.push_back(std::move(g));
+    }
+    return r;
+  }
+
+ private:
+  Instrument instrument_;
+  CountingOptions options_;
+  std::vector<double> weights_;
+  CountingAccumulator total_;
+  std::map<std::string, CountingAccumulator> groups_;
+  std::unique_ptr<bool[]> deprived_;
+  std::vector<double> gap_;
+  std::size_t incomplete_ = 0;
+};
 
 }  // namespace pact
 

@@ -157,6 +157,29 @@ TEST(Counting, FromScoresUsesTheInstrumentsCutoffsAndWeights) {
   EXPECT_NEAR(m1.total.M, 0.5 * 0.2 / 3, 1e-15);
 }
 
+TEST(Counting, StreamingByGroupEqualsTheMatrixFunction) {
+  const auto instrument = pact::Instrument::load(pact_test::data_path("instruments/small.json"));
+  pact::RowMatrix s(6, 3);
+  s << 0.6, 0.1, 0.2, 0.2, 0.4, 0.5, 0.1, 0.1, 0.1, 0.7, 0.9, std::nan(""), 0.9, 0.9, 0.9, 0.5, 0.0, 0.6;
+  const std::vector<std::string> labels = {"x", "y", "x", "y", "y", "x"};
+  const auto groups = pact::Groups::from_labels(labels);
+  for (int alpha : {0, 1, 2}) {
+    const auto whole = pact::alkire_foster_from_scores(instrument, pact::view_rows(s), {0.5, alpha}, &groups);
+    pact::CountingByGroup streamed(instrument, {0.5, alpha});
+    for (Eigen::Index i = 0; i < s.rows(); ++i) streamed.add(s.row(i).data(), labels[static_cast<std::size_t>(i)]);
+    const auto r = streamed.result();
+    EXPECT_EQ(r.incomplete, whole.incomplete);
+    EXPECT_DOUBLE_EQ(r.total.M, whole.total.M);
+    EXPECT_DOUBLE_EQ(r.total.H, whole.total.H);
+    ASSERT_EQ(r.groups.size(), whole.groups.size());
+    for (std::size_t g = 0; g < r.groups.size(); ++g) {
+      EXPECT_EQ(r.groups[g].group, whole.groups[g].group);
+      EXPECT_DOUBLE_EQ(r.groups[g].measures.M, whole.groups[g].measures.M);
+      EXPECT_DOUBLE_EQ(r.groups[g].contribution, whole.groups[g].contribution);
+    }
+  }
+}
+
 TEST(Counting, AccumulatorsMergeToTheSameMeasures) {
   const std::vector<double> w = {0.25, 0.25, 0.25, 0.25};
   pact::CountingAccumulator whole(w, 0.5, 0), first(w, 0.5, 0), second(w, 0.5, 0);

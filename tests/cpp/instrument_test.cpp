@@ -1,6 +1,7 @@
 // Loading instruments: the valid fixtures and the default instrument load; every invalid
 // variant fails at the JSON Pointer of the offending value with a reason that says what was expected.
 #include "pact/instrument.hpp"
+#include "pact/risk_model.hpp"
 
 #include "test_support.hpp"
 
@@ -152,9 +153,9 @@ const BadCase bad_cases[] = {
     {"duplicate_level", [](json& d) { d["levels"][2]["id"] = "mid"; }, "/levels/2/id", "used twice"},
     {"duplicate_dimension", [](json& d) { d["dimensions"][2]["id"] = "a"; }, "/dimensions/2/id", "used twice"},
     {"zero_weight", [](json& d) { d["dimensions"][1]["weight"] = 0; }, "/dimensions/1/weight",
-     "expected a number in (0, "},
+     "expected a number above 0, got 0"},
     {"negative_item_weight", [](json& d) { d["items"][3]["weight"] = -1; }, "/items/3/weight",
-     "expected a number in (0, "},
+     "expected a number above 0, got -1"},
     {"weight_as_string", [](json& d) { d["items"][3]["weight"] = "1"; }, "/items/3/weight",
      "expected a number, got a string"},
     {"cutoff_above_one", [](json& d) { d["dimensions"][0]["deprivation_cutoff"] = 1.5; },
@@ -260,6 +261,38 @@ TEST(Instrument, MissingFileIsAnIoErrorNamingTheFile) {
   } catch (const pact::IoError& e) {
     EXPECT_EQ(e.where(), "/nonexistent/instrument.json");
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Instrument, ProblemsListsEveryProblemNotJustTheFirst) {
+  json doc = small_json();
+  doc["levels"][2]["min_score"] = 0.1;    // out of order
+  doc["dimensions"][1]["weight"] = -2;    // not positive
+  doc["items"][0]["weight"] = "heavy";    // not a number
+  doc["items"][4]["response"]["severity"]["points"][1][1] = 3;  // severity out of range
+  const auto problems = pact::Instrument::problems(doc.dump());
+  std::vector<std::string> where;
+  for (const auto& p : problems) where.push_back(p.where());
+  EXPECT_EQ(where, (std::vector<std::string>{"/levels/2/min_score", "/dimensions/1/weight", "/items/0/weight",
+                                             "/items/4/response/severity/points/1/1"}));
+  EXPECT_TRUE(pact::Instrument::problems(small_json().dump()).empty());
+  const auto syntax = pact::Instrument::problems("{\"format\": ");
+  ASSERT_EQ(syntax.size(), 1u);
+  EXPECT_EQ(syntax[0].kind(), pact::ErrorKind::parse);
+}
+
+TEST(RiskModelProblems, ListsEveryFeatureProblem) {
+  auto doc = json::parse(pact_test::read_text(pact_test::source_path("models/pact-chronicity.json")));
+  doc["features"][0]["se"] = -1;
+  doc["features"][2]["dimension"] = "nowhere";
+  doc["bands"][1]["min_probability"] = 0.9;
+  const auto problems = pact::RiskModel::problems(doc.dump(), pact::Instrument::bundled());
+  std::vector<std::string> where;
+  for (const auto& p : problems) where.push_back(p.where());
+  EXPECT_EQ(where, (std::vector<std::string>{"/features/0/se", "/features/2/dimension", "/bands/2/min_probability"}));
 }
 
 }  // namespace
