@@ -63,7 +63,7 @@ std::string escape(std::string_view in) {
 
 std::string histogram(const std::vector<std::size_t>& counts, double lo, double hi, const std::string& title,
                       const std::string& x_label, const std::string& y_label, const std::string& color) {
-  const double width = 560, height = 300, left = 56, right = 16, top = 32, bottom = 52;
+  const double width = 520, height = 300, left = 56, right = 16, top = 32, bottom = 52;
   const double plot_w = width - left - right, plot_h = height - top - bottom;
   const std::size_t peak = counts.empty() ? 1 : std::max<std::size_t>(1, *std::max_element(counts.begin(), counts.end()));
   std::string s = open(width, height, title);
@@ -97,8 +97,8 @@ std::string histogram(const std::vector<std::size_t>& counts, double lo, double 
 std::string bars(const std::vector<std::string>& labels, const std::vector<double>& values,
                  const std::vector<std::string>& annotations, const std::string& title, double max,
                  const std::vector<std::string>& colors) {
-  const double row = 26, left = 210, right = 90, top = 32;
-  const double width = 620, height = top + row * static_cast<double>(labels.size()) + 12;
+  const double row = 26, left = 190, right = 90, top = 32;
+  const double width = 540, height = top + row * static_cast<double>(labels.size()) + 12;
   const double plot_w = width - left - right;
   if (max <= 0.0)
     for (double v : values) max = std::max(max, v);
@@ -119,7 +119,15 @@ std::string bars(const std::vector<std::string>& labels, const std::vector<doubl
 
 std::string diverging_bars(const std::vector<std::string>& labels, const std::vector<double>& values,
                            const std::string& title, const std::string& left_caption, const std::string& right_caption) {
-  const double row = 24, left = 230, top = 52, width = 640;
+  std::size_t longest = 0;
+  for (const auto& l : labels) {
+    std::size_t characters = 0;
+    for (unsigned char c : l) characters += (c & 0xC0) != 0x80 ? 1 : 0;
+    longest = std::max(longest, characters);
+  }
+  // Labels take the room they need (about 6.5 px a character at 12 px), up to a limit.
+  const double row = 24, left = std::min(380.0, 6.5 * static_cast<double>(longest) + 24), top = 52;
+  const double width = left + 400;
   const double height = top + row * static_cast<double>(labels.size()) + 14;
   const double plot_w = width - left - 24, zero = left + plot_w / 2;
   double extent = 0.0;
@@ -146,7 +154,7 @@ std::string diverging_bars(const std::vector<std::string>& labels, const std::ve
 std::string radar(const std::vector<std::string>& labels, const std::vector<double>& values,
                   const std::vector<double>& reference, const std::string& title, const std::string& value_caption,
                   const std::string& reference_caption) {
-  const double width = 560, height = 470, cx = width / 2, cy = 250, r = 150;
+  const double width = 640, height = 470, cx = width / 2, cy = 250, r = 150;
   const std::size_t n = labels.size();
   auto point = [&](std::size_t i, double v) {
     const double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(n);
@@ -195,7 +203,7 @@ std::string radar(const std::vector<std::string>& labels, const std::vector<doub
 
 std::string curve(const std::vector<double>& x, const std::vector<double>& y, const std::string& title,
                   const std::string& x_label, const std::string& y_label, const std::vector<std::size_t>& marks) {
-  const double width = 560, height = 300, left = 56, right = 20, top = 32, bottom = 52;
+  const double width = 520, height = 300, left = 56, right = 20, top = 32, bottom = 52;
   const double plot_w = width - left - right, plot_h = height - top - bottom;
   const double x_max = x.empty() ? 1.0 : std::max(1.0, x.back());
   std::string s = open(width, height, title);
