@@ -78,7 +78,7 @@ void table_row(std::ostream& out, const std::string& name, const ValidationMetri
       s << "-";
     return s.str();
   };
-  out << "  " << std::left << std::setw(22) << name << std::right << std::setw(9) << m.n << std::setw(9) << m.events
+  out << "  " << pad(name, 22) << std::right << std::setw(9) << m.n << std::setw(9) << m.events
       << std::setw(9) << show(m.auc) << std::setw(9) << show(m.brier) << std::setw(11)
       << show(m.calibration ? std::optional<double>(m.calibration->intercept) : std::nullopt) << std::setw(9)
       << show(m.calibration ? std::optional<double>(m.calibration->slope) : std::nullopt) << std::setw(9) << show(m.ece)
@@ -217,7 +217,7 @@ int run(const EvaluateOptions& o) {
     for (const auto& g : report.groups) table_row(out, g.group, g.metrics);
     if (override_stats) {
       auto line = [&](const std::string& name, const OverrideStats& t) {
-        out << "  " << std::left << std::setw(22) << name << std::right << t.overridden << " of " << t.n << " ("
+        out << "  " << pad(name, 22) << t.overridden << " of " << t.n << " ("
             << std::fixed << std::setprecision(1) << 100 * t.rate << "%), " << t.raised << " raised, " << t.lowered
             << " lowered\n";
       };

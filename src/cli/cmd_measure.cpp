@@ -49,7 +49,7 @@ void write_table(std::ostream& out, const Instrument& instrument, const Counting
   out << "\n\n  " << std::left << std::setw(30) << "dimension" << std::right << std::setw(12) << "headcount"
       << std::setw(12) << "censored" << std::setw(14) << "contribution\n";
   for (std::size_t d = 0; d < instrument.dimension_count(); ++d)
-    out << "  " << std::left << std::setw(30) << instrument.dimensions()[d].label.in(lang) << std::right << std::setw(12)
+    out << "  " << pad(instrument.dimensions()[d].label.in(lang), 30) << std::right << std::setw(12)
         << r.total.uncensored_headcount[d] << std::setw(12) << r.total.censored_headcount[d] << std::setw(13)
         << r.total.contribution[d] << "\n";
   if (r.groups.empty()) return;
@@ -57,7 +57,7 @@ void write_table(std::ostream& out, const Instrument& instrument, const Counting
       << std::setw(10) << "share" << std::setw(10) << "H" << std::setw(10) << "A" << std::setw(10) << "M"
       << std::setw(14) << "contribution\n";
   for (const auto& g : r.groups)
-    out << "  " << std::left << std::setw(24) << g.group << std::right << std::setw(10) << g.measures.n << std::setw(10)
+    out << "  " << pad(g.group, 24) << std::right << std::setw(10) << g.measures.n << std::setw(10)
         << g.population_share << std::setw(10) << g.measures.H << std::setw(10) << g.measures.A << std::setw(10)
         << g.measures.M << std::setw(13) << g.contribution << "\n";
 }

@@ -12,6 +12,7 @@ Command add_evaluate(CLI::App& app);
 Command add_changes(CLI::App& app);
 Command add_prioritise(CLI::App& app);
 Command add_audit(CLI::App& app);
+Command add_report(CLI::App& app);
 
 }  // namespace pact::cli
 

@@ -146,6 +146,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+std::string pad(const std::string& text, std::size_t width, bool left_align) {
+  std::size_t characters = 0;
+  for (unsigned char c : text) characters += (c & 0xC0) != 0x80 ? 1 : 0;
+  const std::string fill(characters < width ? width - characters : 0, ' ');
+  return left_align ? text + fill : fill + text;
+}
+
 std::string with_thousands(std::uint64_t n) {
   const std::string digits = std::to_string(n);
   std::string out;

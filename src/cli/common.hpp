@@ -142,6 +142,9 @@ bool stderr_is_terminal();
 /// Seconds since `start`.
 double seconds_since(std::chrono::steady_clock::time_point start);
 
+/// `text` padded with spaces to `width` characters (UTF-8 aware), on the right or the left.
+std::string pad(const std::string& text, std::size_t width, bool left_align = true);
+
 /// "1,234,567" for counts in summaries.
 std::string with_thousands(std::uint64_t n);
 

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   app.footer("Exit status: 0 done, 1 some rows rejected or problems found, 2 usage error, 3 unusable input\n"
              "or output, 4 internal error. See docs/cli.md.");
   std::vector<Command> commands = {add_validate(app), add_measure(app),    add_evaluate(app),
-                                   add_changes(app),  add_prioritise(app), add_audit(app)};
+                                   add_changes(app),  add_prioritise(app), add_audit(app),
+                                   add_report(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
