@@ -25,7 +25,7 @@ namespace pact {
 /// The bundle format this library writes, and the newest it reads (it reads every older one).
 inline constexpr std::uint32_t bundle_format_version = 1;
 /// The largest payload a bundle may announce or hold (the default instrument and model take
-/// about half a megabyte).
+/// about 316 KB).
 inline constexpr std::uint64_t max_bundle_payload_bytes = std::uint64_t{64} << 20;
 /// The size of the fixed header in front of the payload.
 inline constexpr std::size_t bundle_header_bytes = 72;

@@ -100,7 +100,7 @@ class CsvResultWriter {
 /// A writer created with a risk model writes each result with its "risk" section, computing the
 /// full score_risk of every row (the explanation needs it) with `risk_options`. Counterfactuals
 /// are off unless asked for (RiskOptions::counterfactual): the search rescores the case once per
-/// candidate change, about 8 microseconds a case with the default model.
+/// candidate change (7.4 rather than 1.7 microseconds a case with the default model).
 class JsonlResultWriter {
  public:
   JsonlResultWriter(const Instrument& instrument, std::ostream& out, ResultOptions options = {});
