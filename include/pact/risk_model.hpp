@@ -114,8 +114,9 @@ struct RiskBand {
   double min_probability = 0.0;
 };
 
-/// Validation statistics a fitted model may carry.
-struct ValidationMetrics {
+/// Validation statistics a fitted model may carry in its provenance (the full report of an
+/// evaluation is pact::ValidationMetrics in metrics.hpp).
+struct ProvenanceMetrics {
   std::optional<double> auc;
   std::optional<double> brier;
   std::optional<double> calibration_intercept;
@@ -131,7 +132,7 @@ struct Provenance {
   std::string method;
   std::optional<std::int64_t> n_cases;
   std::optional<std::int64_t> n_rows;  ///< hazard form: person-month rows
-  ValidationMetrics metrics;
+  ProvenanceMetrics metrics;
   std::string notes;
 };
 
