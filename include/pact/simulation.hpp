@@ -5,8 +5,9 @@
 // drawn month by month from a risk model's hazard. For demos, tests, benchmarks and power
 // analysis: real caseloads are personal data and cannot ship.
 //
-// The output depends only on the model, the options and the seed: not on the thread count, the
-// compiler or the platform (docs/simulation.md, "Reproducibility").
+// The output depends only on the model, the options and the seed: not on the thread count, nor,
+// built without fused multiply-add contraction, on the compiler or the platform (docs/simulation.md,
+// "Reproducibility").
 #ifndef PACT_SIMULATION_HPP
 #define PACT_SIMULATION_HPP
 
@@ -461,12 +462,11 @@ inline void CaseloadSimulator::generate_case(std::mt19937_64& rng, Scratch& s, d
     row[j] = respond(item, s.eta[item.dimension] + item.shift + options_.item_noise * z);
   }
   // 4. The model's linear predictor, by the kernel risk scoring uses.
-  const std::size_t dims_n = dims;
   double* scores = s.kernel.data();
-  double* coverage = scores + dims_n;
-  double* weighted = coverage + dims_n;
-  double* weight = weighted + dims_n;
-  double* severities = weight + dims_n;
+  double* coverage = scores + dims;
+  double* weighted = coverage + dims;
+  double* weight = weighted + dims;
+  double* severities = weight + dims;
   const detail::RowResult scored = detail::score_row(data, row, scores, coverage, severities, weighted, weight);
   if (scored.status != ResponseStatus::ok)
     throw Error(ErrorKind::internal, "simulation", "a simulated response is not valid for instrument " +

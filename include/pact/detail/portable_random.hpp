@@ -1,4 +1,5 @@
-// pact internal: random numbers that are the same on every platform and compiler. The raw bits
+// pact internal: random numbers that are the same on every platform and compiler (built without
+// fused multiply-add contraction; docs/simulation.md, "Reproducibility"). The raw bits
 // come from std::mt19937_64, whose output sequence the C++ standard fixes; everything built on
 // them (uniforms, normals, the normal distribution function, exp and log) is written here with
 // IEEE-754 arithmetic only, because std::normal_distribution and friends are implementation-
