@@ -314,6 +314,11 @@ inline CalibrationResult calibrate(const RiskModel& spec, ConstRowMatrixView res
         throw InvalidArgument("options.weights[" + std::to_string(i) + "]", "expected a finite weight >= 0");
   }
   if (options.metric_bins < 1) throw InvalidArgument("options.metric_bins", "expected at least one bin");
+  if (!(options.l2 >= 0.0) || !std::isfinite(options.l2))
+    throw InvalidArgument("options.l2", "expected a finite penalty >= 0");
+  if (options.max_iterations < 0) throw InvalidArgument("options.max_iterations", "expected a count >= 0");
+  if (!(options.tolerance > 0.0) || !std::isfinite(options.tolerance))
+    throw InvalidArgument("options.tolerance", "expected a finite tolerance > 0");
 
   // The caller's version, date and labels, checked before the expensive part.
   RiskModelUpdate update = detail::template_update(spec);

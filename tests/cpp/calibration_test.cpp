@@ -439,6 +439,10 @@ TEST(Calibration, OptionErrorsNameTheOption) {
   expect_error([&] { pact::calibrate(hazard(), view, hazard_outcomes(sim), o); }, pact::ErrorKind::invalid_argument,
                "options.fitted_on");
   o = options();
+  o.l2 = -1;
+  expect_error([&] { pact::calibrate(hazard(), view, hazard_outcomes(sim), o); }, pact::ErrorKind::invalid_argument,
+               "options.l2");
+  o = options();
   o.name = pact::Label(std::vector<std::pair<std::string, std::string>>{{"en", "English only"}});
   expect_error([&] { pact::calibrate(hazard(), view, hazard_outcomes(sim), o); }, pact::ErrorKind::invalid_argument,
                "options.name");
