@@ -212,7 +212,7 @@ class CaseloadSimulator {
 
   /// Per-worker scratch.
   struct Scratch {
-    std::vector<double> eta, shift, kernel, values, row, latent;
+    std::vector<double> eta, shift, kernel, values, row;
     std::vector<std::uint8_t> imputed;
     std::vector<std::int32_t> codes;
   };
@@ -406,7 +406,6 @@ inline CaseloadSimulator::Scratch CaseloadSimulator::make_scratch() const {
   s.values.resize(k);
   s.imputed.resize(k);
   s.row.resize(items);
-  s.latent.resize(dims);
   s.codes.resize(options_.attributes.size());
   return s;
 }
