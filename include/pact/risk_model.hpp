@@ -114,7 +114,8 @@ struct RiskBand {
   double min_probability = 0.0;
 };
 
-/// Validation statistics a fitted model may carry.
+/// Validation statistics a fitted model may carry in its provenance (the full report of an
+/// evaluation is pact::ValidationMetrics in metrics.hpp).
 struct ProvenanceMetrics {
   std::optional<double> auc;
   std::optional<double> brier;
