@@ -298,6 +298,36 @@ inline void check_risk_inputs(const RiskModel& model, std::span<const double> re
                                         instrument.version() + " (wrong number of items or dimensions)");
 }
 
+/// The most top factors a result names.
+inline constexpr std::size_t max_top_factors = 3;
+
+/// The features that raise the chronicity risk most: those whose risk effect
+/// direction * b_k (x_k - reference_k) is positive, largest first, ties in model order, at most
+/// max_top_factors. Writes their indices to `top` and returns how many there are. One function
+/// for the single case and the batch, so both name the same factors.
+inline std::size_t top_risk_factors(const RiskModelData& m, const double* values,
+                                    std::array<std::size_t, max_top_factors>& top) noexcept {
+  const double direction = m.form == RiskForm::logistic ? 1.0 : -1.0;
+  std::array<double, max_top_factors> effect{};
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < m.features.size(); ++k) {
+    const double e = direction * (m.features[k].coefficient * (values[k] - m.features[k].reference));
+    if (!(e > 0.0)) continue;
+    // Insert after every kept effect at least as large (ties stay in model order).
+    std::size_t at = count;
+    while (at > 0 && effect[at - 1] < e) --at;
+    if (at >= max_top_factors) continue;
+    for (std::size_t j = std::min(count, max_top_factors - 1); j > at; --j) {
+      effect[j] = effect[j - 1];
+      top[j] = top[j - 1];
+    }
+    effect[at] = e;
+    top[at] = k;
+    count = std::min(count + 1, max_top_factors);
+  }
+  return count;
+}
+
 /// The responses a counterfactual tries for item j: the other option codes, the other yes/no
 /// answer, or the severity curve's points.
 inline std::vector<double> candidate_responses(const Item& item) {
@@ -384,14 +414,9 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
     c.contribution = m.features[k].coefficient * (c.value - c.reference);
     c.risk_effect = direction * c.contribution;
   }
-  std::vector<std::size_t> raising;
-  for (std::size_t k = 0; k < n; ++k)
-    if (result.contributions[k].risk_effect > 0.0) raising.push_back(k);
-  std::stable_sort(raising.begin(), raising.end(), [&](std::size_t a, std::size_t b) {
-    return result.contributions[a].risk_effect > result.contributions[b].risk_effect;
-  });
-  if (raising.size() > 3) raising.resize(3);
-  result.top_factors = std::move(raising);
+  std::array<std::size_t, detail::max_top_factors> top{};
+  result.top_factors.assign(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(
+                                                           detail::top_risk_factors(m, values.data(), top)));
 
   if (!options.counterfactual || result.band == 0 || m.actionable_items.empty()) return result;
 
@@ -477,7 +502,21 @@ struct RiskBatchOutputs {
   std::int32_t* band = nullptr;          ///< rows; index into RiskModel::bands(), -1 = no risk
   std::int32_t* risk_status = nullptr;   ///< rows; a RiskStatus, 0 = scored
   std::int32_t* imputed_features = nullptr;  ///< rows; features that took their reference, -1 = no risk
+  /// rows x features: each feature's value x_k (its reference when imputed), as score_risk's
+  /// contributions report it; NaN = no risk. A fit on a caseload reads its design from here.
+  double* feature_values = nullptr;
+  /// rows x max_top_factors: indices into RiskModel::features() of the features that raise the
+  /// risk most, as score_risk's top_factors; -1 fills the rest of the row (and a row without risk).
+  std::int32_t* top_factors = nullptr;
+  /// rows x survival_months: S(1) .. S(survival_months), the probability of still being in care
+  /// m months after the assessment, as score_risk's survival curve; NaN = no risk. Hazard form
+  /// only; survival_months in [1, max_horizon_months].
+  double* survival = nullptr;
+  int survival_months = 0;
 };
+
+/// The most top factors a result names (the width of RiskBatchOutputs::top_factors).
+inline constexpr std::size_t max_top_factors = detail::max_top_factors;
 
 /// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
 /// missing) with the instrument and the risk model in one pass, without allocating per row. The
@@ -486,7 +525,8 @@ struct RiskBatchOutputs {
 /// hazard-form row without the months in care keeps its instrument outputs and gets NaN / -1
 /// risk outputs with RiskStatus::missing_duration. Counterfactuals are not computed here. In the
 /// summary, `scored` counts the rows with a risk. Throws InvalidArgument when the matrix does not
-/// have one column per item.
+/// have one column per item, or when a survival curve is asked of a logistic model or for a
+/// length outside [1, max_horizon_months].
 inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView responses, const RiskBatchOutputs& out,
                                      unsigned threads = 1) {
   const detail::RiskModelData& m = model.data();
@@ -497,8 +537,17 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
   if (static_cast<std::size_t>(responses.cols()) != items)
     throw InvalidArgument("responses", "expected " + std::to_string(items) + " columns (one per item of " +
                                            m.instrument.id() + "), got " + std::to_string(responses.cols()));
+  if (out.survival) {
+    if (m.form != RiskForm::discrete_hazard)
+      throw InvalidArgument("survival", "a logistic model has no survival curve (it answers at its horizon only)");
+    if (out.survival_months < 1 || out.survival_months > max_horizon_months)
+      throw InvalidArgument("survival_months", "expected a number of months in [1, " +
+                                                   std::to_string(max_horizon_months) + "], got " +
+                                                   std::to_string(out.survival_months));
+  }
   const auto rows = static_cast<std::size_t>(responses.rows());
   const auto stride = static_cast<std::size_t>(responses.outerStride());
+  const auto curve_months = static_cast<std::size_t>(out.survival ? out.survival_months : 0);
   const unsigned workers = detail::worker_count(threads, rows, 2048);
   std::vector<std::size_t> rejected(workers, 0);
   const BatchOutputs& io = out.instrument;
@@ -558,6 +607,9 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         if (out.band) out.band[i] = -1;
         if (out.imputed_features) out.imputed_features[i] = -1;
         if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
+        if (out.feature_values) std::fill_n(out.feature_values + i * features, features, nan);
+        if (out.top_factors) std::fill_n(out.top_factors + i * detail::max_top_factors, detail::max_top_factors, -1);
+        if (out.survival) std::fill_n(out.survival + i * curve_months, curve_months, nan);
         continue;
       }
       const double p = detail::chronicity_probability(m, eta, t0);
@@ -566,6 +618,16 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
       if (out.band) out.band[i] = detail::band_of(m, p);
       if (out.imputed_features) out.imputed_features[i] = imputed_count;
       if (out.risk_status) out.risk_status[i] = 0;
+      if (out.feature_values) std::copy_n(values, features, out.feature_values + i * features);
+      if (out.top_factors) {
+        std::array<std::size_t, detail::max_top_factors> top{};
+        const std::size_t count = detail::top_risk_factors(m, values, top);
+        std::int32_t* slot = out.top_factors + i * detail::max_top_factors;
+        for (std::size_t k = 0; k < detail::max_top_factors; ++k)
+          slot[k] = k < count ? static_cast<std::int32_t>(top[k]) : -1;
+      }
+      if (out.survival)
+        detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
     }
     rejected[worker] = bad;
   });
