@@ -28,24 +28,13 @@ from ._pact import (  # noqa: F401  (re-exported)
     ValidationError,
     __version__,
 )
-from . import metrics
+from . import metrics, plot
 from .counting import AlkireFoster, alkire_foster
 from .fitting import FitResult, fit
 from .instrument import Instrument
 from .risk import RiskModel
 from .scoring import score, score_one
 from .simulation import simulate
-
-
-def __getattr__(name):
-    # The plots import matplotlib, an optional dependency: only when pact.plot is first used.
-    if name == "plot":
-        import importlib
-
-        module = importlib.import_module(".plot", __name__)
-        globals()["plot"] = module
-        return module
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -17,7 +17,7 @@ Series, and ``by=`` (one group label per row) to report the statistic per subgro
 >>> metrics.roc_auc(y, p)
 0.8888888888888888
 >>> round(metrics.brier_score(y, p), 6)
-0.109167
+0.11375
 >>> metrics.roc_auc(y, p, by=["a", "a", "a", "b", "b", "b"]).to_dict()
 {'a': 0.5, 'b': 1.0}
 """

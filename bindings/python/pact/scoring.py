@@ -163,12 +163,12 @@ def score(
         for i in bad:
             messages[i] = message(int(i))
 
-    # Columns are numpy arrays the C++ batch filled; the DataFrame takes them without copies.
-    result = pd.DataFrame(out["dimension_scores"], index=index, columns=instrument.dimension_ids, copy=False)
-    columns = {
-        "composite": out["composite"],
-        "composite_coverage": out["composite_coverage"],
-    }
+    # Columns are numpy arrays the C++ batch filled; the DataFrame takes them without copies
+    # (the dimension scores as column views of the rows x dimensions matrix).
+    scores = out["dimension_scores"]
+    columns = {d: scores[:, j] for j, d in enumerate(instrument.dimension_ids)}
+    columns["composite"] = out["composite"]
+    columns["composite_coverage"] = out["composite_coverage"]
     level_codes = out["level"]
     levels = instrument.levels(lang)
     columns["level"] = pd.Categorical.from_codes(level_codes, categories=instrument.level_ids, ordered=True)
@@ -191,8 +191,7 @@ def score(
         columns["risk_status"] = pd.Categorical.from_codes(out["risk_status"], categories=RISK_STATUSES)
     if errors == "mark":
         columns["error"] = messages if messages is not None else np.full(len(status), None, dtype=object)
-    for name, values in columns.items():
-        result[name] = values
+    result = pd.DataFrame(columns, index=index, copy=False)
 
     result.attrs.update(
         {
