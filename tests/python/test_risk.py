@@ -106,6 +106,8 @@ def test_risk_columns_agree_with_an_independent_numpy_implementation(model_path,
 
     values = model.feature_values(x)
     np.testing.assert_allclose(values[model.feature_ids].to_numpy(), ref["features"], rtol=1e-12, atol=1e-15)
+    assert list(values["risk_status"].unique()) == ["ok"]
+    np.testing.assert_array_equal(values["imputed_features"].to_numpy(), ref["imputed"].sum(axis=1))
     if model.form == "discrete_hazard":
         curves = model.survival(x, months=36)
         assert list(curves.columns) == list(range(1, 37))

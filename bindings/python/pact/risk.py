@@ -175,7 +175,9 @@ class RiskModel:
         out = _pact.score_risk_batch(self._native, matrix, threads, feature_values=True)
         frame = pd.DataFrame(out["feature_values"], index=index, columns=self.feature_ids)
         frame["imputed_features"] = out["imputed_features"]
-        frame["risk_status"] = [_pact.risk_status_name(int(s)) for s in out["risk_status"]] if len(index) else []
+        from .scoring import RISK_STATUSES
+
+        frame["risk_status"] = pd.Categorical.from_codes(out["risk_status"], categories=RISK_STATUSES)
         return frame
 
     def survival(self, data, months: Optional[int] = None, threads: int = 0) -> pd.DataFrame:

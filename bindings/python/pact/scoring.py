@@ -18,8 +18,8 @@ from .risk import RiskModel
 
 ModelArg = Union[RiskModel, None, bool]
 
-# pact::RiskStatus, in the order of its codes.
-RISK_STATUSES = ["ok", "rejected_by_instrument", "missing_duration", "not_finite"]
+# pact::RiskStatus by code: ok, rejected_by_instrument, missing_duration, not_finite.
+RISK_STATUSES = [_pact.risk_status_name(code) for code in range(4)]
 
 
 def resolve(instrument: Optional[Instrument], model: ModelArg) -> tuple:
