@@ -106,7 +106,8 @@ void expect_explanations_equal_single(const pact::RiskModel& model, std::size_t 
       for (std::size_t k = 0; k < features; ++k)
         ASSERT_TRUE(same(values[i * features + k], single.contributions[k].value)) << i << " " << k;
       for (std::size_t k = 0; k < pact::max_top_factors; ++k) {
-        const std::int32_t expected = k < single.top_factors.size() ? static_cast<std::int32_t>(single.top_factors[k]) : -1;
+        const std::int32_t expected =
+            k < single.top_factors.size() ? static_cast<std::int32_t>(single.top_factors[k]) : -1;
         ASSERT_EQ(top[i * pact::max_top_factors + k], expected) << i << " " << k;
       }
       with_three += single.top_factors.size() == pact::max_top_factors ? 1u : 0u;
@@ -121,8 +122,12 @@ void expect_explanations_equal_single(const pact::RiskModel& model, std::size_t 
   }
 }
 
-TEST(RiskBatchOutputs, LogisticFixtureExplanationsEqualSingleCase) { expect_explanations_equal_single(logistic(), 5000, 4); }
-TEST(RiskBatchOutputs, HazardFixtureExplanationsEqualSingleCase) { expect_explanations_equal_single(hazard(), 5000, 5); }
+TEST(RiskBatchOutputs, LogisticFixtureExplanationsEqualSingleCase) {
+  expect_explanations_equal_single(logistic(), 5000, 4);
+}
+TEST(RiskBatchOutputs, HazardFixtureExplanationsEqualSingleCase) {
+  expect_explanations_equal_single(hazard(), 5000, 5);
+}
 TEST(RiskBatchOutputs, DefaultModelExplanationsEqualSingleCase) {
   expect_explanations_equal_single(pact::RiskModel::bundled(), 5000, 6);
 }

@@ -136,7 +136,7 @@ def alkire_foster(
 def alkire_foster_from_scores(
     instrument: Instrument,
     dimension_scores: npt.ArrayLike,
-    k: float,
+    k: float = ...,
     alpha: int = ...,
     group_codes: Optional[npt.ArrayLike] = ...,
     group_names: Optional[Sequence[str]] = ...,

@@ -280,7 +280,8 @@ void bind_risk(py::module_& m) {
       .def_property_readonly("provenance", [](const pact::RiskModel& r) { return provenance_dict(r.provenance()); })
       .def("name", [](const pact::RiskModel& r, const std::string& lang) { return label_in(r.name(), lang); },
            py::arg("lang"))
-      .def("description", [](const pact::RiskModel& r, const std::string& lang) { return label_in(r.description(), lang); },
+      .def("description",
+           [](const pact::RiskModel& r, const std::string& lang) { return label_in(r.description(), lang); },
            py::arg("lang"))
       .def("outcome_definition",
            [](const pact::RiskModel& r, const std::string& lang) { return label_in(r.outcome_definition(), lang); },
@@ -370,8 +371,10 @@ void bind_risk(py::module_& m) {
       },
       py::arg("model"), py::arg("responses"), py::arg("lang"));
 
-  m.def("risk_status_name", [](int status) { return std::string(pact::to_string(static_cast<pact::RiskStatus>(status))); },
-        py::arg("status"));
+  m.def(
+      "risk_status_name",
+      [](int status) { return std::string(pact::to_string(static_cast<pact::RiskStatus>(status))); },
+      py::arg("status"));
 }
 
 }  // namespace pact_python
