@@ -14,7 +14,7 @@ import caseload
 import pact
 import reference_risk
 import reference_scoring
-from conftest import DATA_DIR, MODELS_DIR, SOURCE_DIR
+from conftest import DATA_DIR, MODELS_DIR, SOURCE_DIR, assert_frames_identical
 
 SMALL = DATA_DIR / "instruments" / "small.json"
 DEFAULT_INSTRUMENT = MODELS_DIR / "pact-instrument.json"
@@ -129,6 +129,9 @@ def test_model_none_false_and_mismatched_instruments():
     assert "risk" not in pact.score(_small_responses(5, 1), instrument=small).columns
     with pytest.raises(ValueError, match="reads instrument pact-instrument"):
         pact.score(x, instrument=small, model=pact.RiskModel.default())
+    with pytest.raises(ValueError, match="reads instrument pact-instrument"):
+        pact.score(x, instrument=small, model=True)
+    assert_frames_identical(pact.score(x, model=True), with_risk)
 
 
 def test_missing_months_in_care_leave_the_risk_out_and_say_why():

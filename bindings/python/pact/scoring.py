@@ -26,11 +26,11 @@ def resolve(instrument: Optional[Instrument], model: ModelArg) -> tuple:
     """(instrument, model or None) for the arguments of score and score_one.
 
     ``model=None`` means the default model when the instrument is the default one (it reads no
-    other), ``model=False`` no risk; a given model brings its instrument, and a given instrument
-    must be the model's.
+    other), ``model=True`` the default model in any case, ``model=False`` no risk; a given model
+    brings its instrument, and a given instrument must be the model's.
     """
     if model is True:
-        model = None
+        model = RiskModel.default()
     if model is not None and model is not False and not isinstance(model, RiskModel):
         raise TypeError(f"model must be a pact.RiskModel, None or False, got {type(model).__name__}")
     if instrument is not None and not isinstance(instrument, Instrument):
@@ -104,9 +104,10 @@ def score(
         float64 arrays are read without a copy; other dtypes and layouts are converted once.
     instrument : Instrument, optional
         Defaults to the model's instrument, or ``Instrument.default()``.
-    model : RiskModel, None or False
+    model : RiskModel, None, True or False
         The chronicity-risk model. None: ``RiskModel.default()`` when the instrument is the
-        default one, else no risk; False: no risk columns.
+        default one, else no risk; True: the default model (an error with another instrument);
+        False: no risk columns.
     lang : str
         Language of the level and band labels (``"es"``, ``"ca"``, ``"en"``; the instrument's
         default when it lacks it).
