@@ -419,4 +419,31 @@ std::string write_result_json(const Instrument& instrument, const Assessment& as
   return out;
 }
 
+std::string scored_result_json(const Instrument& instrument, const Assessment& assessment,
+                               const ResultOptions& options) {
+  return write_result_json(instrument, assessment, score(instrument, assessment), options);
+}
+
+std::string scored_result_json(const RiskModel& model, const Assessment& assessment, const ResultOptions& options,
+                               const RiskOptions& risk_options) {
+  const Instrument& instrument = model.instrument();
+  const CaseScores scores = score(instrument, assessment);
+  // The batch kernel says whether the model can give this case a risk, without an exception for
+  // an expected case (no months in care); the single-case path then gives the explanation.
+  std::int32_t status = 0;
+  RiskBatchOutputs out;
+  out.risk_status = &status;
+  const auto items = static_cast<std::ptrdiff_t>(instrument.item_count());
+  score_risk_batch(model, view_rows(assessment.responses.data(), 1, items, items), out);
+  if (status != static_cast<std::int32_t>(RiskStatus::ok)) {
+    const auto attributes = attribute_views(assessment);
+    std::string text;
+    append_result_json(text, model, {assessment.case_id, assessment.date, attributes, assessment.responses}, scores,
+                       static_cast<RiskStatus>(status), options);
+    return text;
+  }
+  return write_result_json(model, assessment, scores, score_risk(model, assessment.responses, scores, risk_options),
+                           options);
+}
+
 }  // namespace pact

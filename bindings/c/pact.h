@@ -294,15 +294,15 @@ PACT_API pact_status pact_model_load_json(const char* json, size_t length, const
  *  coefficients are illustrative until calibrated on local data (see its model card). */
 PACT_API pact_status pact_model_default(pact_model** out);
 
-/** Loads a compiled bundle (an instrument and a model in one file, see pact_bundle_write). A
- *  truncated, corrupted or foreign file is a PARSE or VALIDATION error, never a crash.
- *  NOTE: compiled bundles are not available in this build yet: after the argument checks this
- *  returns PACT_ERROR_INTERNAL ("compiled bundles are not available in this build"). */
+/** Loads a compiled bundle (an instrument and a model in one file, see pact_bundle_write): the
+ *  same model, with the same hashes and scores, as from its JSON, loaded several times faster.
+ *  A truncated, corrupted, foreign or other-architecture file is a PARSE or VALIDATION error
+ *  naming what is wrong, never a crash. Errors also: INVALID_ARGUMENT (NULL), IO, LIMIT. */
 PACT_API pact_status pact_model_load_bundle(const char* path, pact_model** out);
 
 /** Writes `model` and its instrument as a compiled bundle that loads faster than the JSON; the
- *  file appears only when complete. NOTE: not available in this build yet: after the argument
- *  checks this returns PACT_ERROR_INTERNAL ("compiled bundles are not available in this build"). */
+ *  file appears only when complete (written beside it and renamed). Errors: INVALID_ARGUMENT
+ *  (NULL), IO. */
 PACT_API pact_status pact_bundle_write(const pact_model* model, const char* path);
 
 /** Releases a model. NULL is a no-op. */
@@ -350,11 +350,11 @@ PACT_API pact_status pact_model_band(const pact_model* model, size_t index, cons
 PACT_API pact_status pact_instrument_score_json(const pact_instrument* instrument, const char* assessment_json,
                                                 size_t length, const char* lang, char** result_json);
 
-/** As pact_instrument_score_json with the model's instrument, and the chronicity risk: its
- *  errors (a hazard model without the months in care: VALIDATION at that item) are reported.
- *  The result is to carry a "risk" section (probability at the horizon, band, survival curve,
- *  contributions, top factors, counterfactual). NOTE: in this build the risk is computed and
- *  checked but the result JSON does not contain the "risk" section yet. */
+/** As pact_instrument_score_json with the model's instrument, and the result's "risk" section:
+ *  status, probability at the horizon, band, survival curve (hazard form), contributions, top
+ *  factors and the counterfactual (the smallest change in one actionable item that lowers the
+ *  band). A case the model cannot give a risk (a hazard model without the months in care) is
+ *  still scored: its risk section has status "missing_duration" and no probability. */
 PACT_API pact_status pact_model_score_json(const pact_model* model, const char* assessment_json, size_t length,
                                            const char* lang, char** result_json);
 

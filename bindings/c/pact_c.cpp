@@ -14,6 +14,7 @@ constexpr int c_header_version[] = {PACT_VERSION_MAJOR, PACT_VERSION_MINOR, PACT
 #undef PACT_VERSION_PATCH
 #undef PACT_VERSION_NUMBER
 
+#include "pact/bundle.hpp"
 #include "pact/counting.hpp"
 #include "pact/error.hpp"
 #include "pact/formats/assessment_json.hpp"
@@ -235,12 +236,6 @@ void write_counting(const pact::CountingResult& r, pact_counting_result& out) {
   copy(m.contribution, out.contribution);
 }
 
-// PENDING(bundles): compiled bundles (include/pact/bundle.hpp) are being finished on another
-// branch; pact_model_load_bundle and pact_bundle_write report this until they are wired.
-[[noreturn]] void bundles_unavailable() {
-  throw pact::Error(pact::ErrorKind::internal, "", "compiled bundles are not available in this build");
-}
-
 std::string make_build_info() {
   using nlohmann::json;
   json info;
@@ -268,7 +263,7 @@ std::string make_build_info() {
       {"nlohmann_json", std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) +
                             "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH)},
       {"openssl", OpenSSL_version(OPENSSL_VERSION)}};
-  info["bundles"] = false;  // PENDING(bundles)
+  info["bundles"] = true;
   const pact::RiskModel& model = pact::RiskModel::bundled();
   const pact::Instrument& instrument = model.instrument();
   info["instrument"] = {{"id", instrument.id()}, {"version", instrument.version()}, {"hash", instrument.hash()}};
@@ -536,17 +531,13 @@ pact_status pact_model_load_bundle(const char* path, pact_model** out) {
   return guarded([&] {
     pact_model*& handle = need(out, "out");
     handle = nullptr;
-    need_text(path, "path");
-    bundles_unavailable();
+    const pact::RiskModel model = pact::read_bundle(need_text(path, "path"));
+    handle = new pact_model{model, pact_instrument{model.instrument()}};
   });
 }
 
 pact_status pact_bundle_write(const pact_model* model, const char* path) {
-  return guarded([&] {
-    need(model, "model");
-    need_text(path, "path");
-    bundles_unavailable();
-  });
+  return guarded([&] { pact::write_bundle(need_text(path, "path"), need(model, "model").model); });
 }
 
 void pact_model_free(pact_model* model) { delete model; }
@@ -596,8 +587,7 @@ pact_status pact_instrument_score_json(const pact_instrument* instrument, const 
     const pact::Instrument& i = need(instrument, "instrument").instrument;
     const pact::Assessment assessment =
         pact::read_assessment_json(i, text_arg(assessment_json, length, "assessment_json"));
-    const pact::CaseScores scores = pact::score(i, assessment);
-    result = caller_string(pact::write_result_json(i, assessment, scores, result_options(lang)));
+    result = caller_string(pact::scored_result_json(i, assessment, result_options(lang)));
   });
 }
 
@@ -610,14 +600,7 @@ pact_status pact_model_score_json(const pact_model* model, const char* assessmen
     const pact::Instrument& i = m.instrument();
     const pact::Assessment assessment =
         pact::read_assessment_json(i, text_arg(assessment_json, length, "assessment_json"));
-    const pact::CaseScores scores = pact::score(i, assessment);
-    const pact::RiskResult risk = pact::score_risk(m, assessment.responses, scores);
-    // PENDING(formats2): the result writer with a RiskModel (formats2 branch) adds the "risk"
-    // section from `risk`; until it is merged the result holds the instrument's part only, and
-    // the risk is computed so that its errors (a hazard model without the months in care) are
-    // reported now as they will be then.
-    static_cast<void>(risk);
-    result = caller_string(pact::write_result_json(i, assessment, scores, result_options(lang)));
+    result = caller_string(pact::scored_result_json(m, assessment, result_options(lang)));
   });
 }
 

@@ -522,9 +522,17 @@ struct RiskBatchOutputs {
   std::int32_t* band = nullptr;          ///< rows; index into RiskModel::bands(), -1 = no risk
   std::int32_t* risk_status = nullptr;   ///< rows; a RiskStatus, 0 = scored
   std::int32_t* imputed_features = nullptr;  ///< rows; features that took their reference, -1 = no risk
-  /// rows x max_top_factors; each row's top factors as score_risk lists them (indices into
-  /// RiskModel::features()), padded with -1; all -1 = no risk or no feature raises it.
+  /// rows x features: each feature's value x_k (its reference when imputed), as score_risk's
+  /// contributions report it; NaN = no risk. A fit on a caseload reads its design from here.
+  double* feature_values = nullptr;
+  /// rows x max_top_factors: indices into RiskModel::features() of the features that raise the
+  /// risk most, as score_risk's top_factors; -1 fills the rest of the row (and a row without risk).
   std::int32_t* top_factors = nullptr;
+  /// rows x survival_months: S(1) .. S(survival_months), the probability of still being in care
+  /// m months after the assessment, as score_risk's survival curve; NaN = no risk. Hazard form
+  /// only; survival_months in [1, max_horizon_months].
+  double* survival = nullptr;
+  int survival_months = 0;
 };
 
 /// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
@@ -534,7 +542,8 @@ struct RiskBatchOutputs {
 /// hazard-form row without the months in care keeps its instrument outputs and gets NaN / -1
 /// risk outputs with RiskStatus::missing_duration. Counterfactuals are not computed here. In the
 /// summary, `scored` counts the rows with a risk. Throws InvalidArgument when the matrix does not
-/// have one column per item.
+/// have one column per item, or when a survival curve is asked of a logistic model or for a
+/// length outside [1, max_horizon_months].
 inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView responses, const RiskBatchOutputs& out,
                                      unsigned threads = 1) {
   const detail::RiskModelData& m = model.data();
@@ -545,8 +554,17 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
   if (static_cast<std::size_t>(responses.cols()) != items)
     throw InvalidArgument("responses", "expected " + std::to_string(items) + " columns (one per item of " +
                                            m.instrument.id() + "), got " + std::to_string(responses.cols()));
+  if (out.survival) {
+    if (m.form != RiskForm::discrete_hazard)
+      throw InvalidArgument("survival", "a logistic model has no survival curve (it answers at its horizon only)");
+    if (out.survival_months < 1 || out.survival_months > max_horizon_months)
+      throw InvalidArgument("survival_months", "expected a number of months in [1, " +
+                                                   std::to_string(max_horizon_months) + "], got " +
+                                                   std::to_string(out.survival_months));
+  }
   const auto rows = static_cast<std::size_t>(responses.rows());
   const auto stride = static_cast<std::size_t>(responses.outerStride());
+  const auto curve_months = static_cast<std::size_t>(out.survival ? out.survival_months : 0);
   const unsigned workers = detail::worker_count(threads, rows, 2048);
   std::vector<std::size_t> rejected(workers, 0);
   const BatchOutputs& io = out.instrument;
@@ -607,6 +625,8 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         if (out.imputed_features) out.imputed_features[i] = -1;
         if (out.top_factors) std::fill_n(out.top_factors + i * max_top_factors, max_top_factors, -1);
         if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
+        if (out.feature_values) std::fill_n(out.feature_values + i * features, features, nan);
+        if (out.survival) std::fill_n(out.survival + i * curve_months, curve_months, nan);
         continue;
       }
       const double p = detail::chronicity_probability(m, eta, t0);
@@ -620,6 +640,9 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         std::fill(top + count, top + max_top_factors, -1);
       }
       if (out.risk_status) out.risk_status[i] = 0;
+      if (out.feature_values) std::copy_n(values, features, out.feature_values + i * features);
+      if (out.survival)
+        detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
     }
     rejected[worker] = bad;
   });

@@ -87,6 +87,17 @@ void append_result_json(std::string& out, const RiskModel& model, const CaseView
 std::string write_result_json(const RiskModel& model, const Assessment& assessment, const CaseScores& scores,
                               const RiskResult& risk, const ResultOptions& options = {});
 
+/// Scores one assessment with the instrument and writes its result object: the one way the C
+/// API, the Python package and the command line turn an assessment into a result.
+std::string scored_result_json(const Instrument& instrument, const Assessment& assessment,
+                               const ResultOptions& options = {});
+
+/// Scores one assessment with the instrument and the model and writes its result with the risk
+/// section; a case the model cannot give a risk (no months in care) gets a risk section that
+/// says why. `risk_options` asks for extra horizons and the counterfactual (on by default).
+std::string scored_result_json(const RiskModel& model, const Assessment& assessment, const ResultOptions& options = {},
+                               const RiskOptions& risk_options = {});
+
 }  // namespace pact
 
 #endif  // PACT_FORMATS_RESULT_HPP
