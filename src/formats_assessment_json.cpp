@@ -4,6 +4,7 @@
 #include "pact/formats/nlohmann.hpp"
 
 #include "assessment_object.hpp"
+#include "formats_assessment_text.hpp"
 #include "file_io.hpp"
 #include "formats_text.hpp"
 #include "json_support.hpp"
@@ -137,49 +138,12 @@ Assessment read_assessment_file(const Instrument& instrument, const std::filesys
 }
 
 std::string write_assessment_json(const Instrument& instrument, const Assessment& assessment) {
-  if (assessment.responses.size() != instrument.item_count())
-    throw InvalidArgument("/responses", "expected " + std::to_string(instrument.item_count()) +
-                                            " responses (one per item of " + instrument.id() + "), got " +
-                                            std::to_string(assessment.responses.size()));
-  std::string out = "{\"format\":\"pact.assessment\",\"format_version\":1,\"case_id\":";
-  detail::append_json_string(out, assessment.case_id);
-  if (!assessment.date.empty()) {
-    out += ",\"date\":";
-    detail::append_json_string(out, assessment.date);
-  }
-  if (!assessment.attributes.empty()) {
-    out += ",\"attributes\":{";
-    bool first = true;
-    for (const auto& [name, value] : assessment.attributes) {
-      if (!first) out += ',';
-      first = false;
-      detail::append_json_string(out, name);
-      out += ':';
-      detail::append_json_string(out, value);
-    }
-    out += '}';
-  }
-  out += ",\"instrument\":{\"id\":";
-  detail::append_json_string(out, instrument.id());
-  out += ",\"version\":";
-  detail::append_json_string(out, instrument.version());
-  out += "},\"responses\":{";
-  bool first = true;
-  for (std::size_t j = 0; j < instrument.item_count(); ++j) {
-    const double value = assessment.responses[j];
-    if (std::isnan(value)) continue;
-    if (!first) out += ',';
-    first = false;
-    detail::append_json_string(out, instrument.items()[j].id);
-    out += ':';
-    if (instrument.items()[j].type == ResponseType::yes_no && (value == 0.0 || value == 1.0))
-      out += value == 1.0 ? "true" : "false";
-    else if (std::isfinite(value))
-      detail::append_number(out, value);
-    else
-      throw InvalidArgument("/responses/" + instrument.items()[j].id, "JSON cannot hold an infinite response");
-  }
-  out += "}}";
+  std::vector<AttributeView> attributes;
+  attributes.reserve(assessment.attributes.size());
+  for (const auto& [name, value] : assessment.attributes) attributes.push_back({name, value});
+  std::string out;
+  detail::append_assessment_json(out, instrument, {assessment.case_id, assessment.date, attributes, assessment.responses},
+                                 {}, {});
   return out;
 }
 

@@ -112,6 +112,13 @@ const char* attribute_value_problem(std::string_view text) noexcept {
   return nullptr;
 }
 
+void append_json_double(std::string& out, double value) {
+  if (value == 0.0 && std::signbit(value))
+    out += "-0.0";
+  else
+    append_number(out, value);
+}
+
 void append_number(std::string& out, double value) {
   char buffer[32];
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);

@@ -30,6 +30,10 @@ const char* attribute_value_problem(std::string_view text) noexcept;
 /// Appends the shortest decimal text that reads back as exactly `value` (std::to_chars);
 /// the caller decides what a NaN becomes.
 void append_number(std::string& out, double value);
+/// Appends a finite number as JSON: as append_number, except that negative zero is written
+/// "-0.0" (JSON parsers, nlohmann's and Python's among them, read "-0" as the integer 0 and lose
+/// its sign).
+void append_json_double(std::string& out, double value);
 /// Appends `text` as a JSON string literal (quotes, backslashes and control characters escaped;
 /// the text must already be valid UTF-8).
 void append_json_string(std::string& out, std::string_view text);

@@ -5,6 +5,7 @@
 
 #include "formats_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 #include <set>
@@ -33,6 +34,65 @@ void check_same_batch(const AssessmentBatch& batch, const ScoredBatch& scored) {
   if (batch.size() != scored.size())
     throw InvalidArgument("scored", "the scores are of another batch (" + std::to_string(scored.size()) + " rows, the batch has " +
                                         std::to_string(batch.size()) + ")");
+}
+
+void check_same_model(const RiskModel& model, const ScoredBatch& scored) {
+  if (!scored.has_risk())
+    throw InvalidArgument("scored", "the batch was scored without a risk model; this writer writes the risk of model " +
+                                        model.id() + " " + model.version() + ": score it with ScoredBatch::score(model, ...)");
+  if (scored.risk_model().hash() != model.hash() || scored.risk_model().instrument().hash() != model.instrument().hash())
+    throw InvalidArgument("scored", "the batch was scored with risk model " + scored.risk_model().id() + " " +
+                                        scored.risk_model().version() + ", this writer writes model " + model.id() +
+                                        " " + model.version());
+}
+
+void check_risk_of(const RiskModel& model, const RiskResult& risk) {
+  if (risk.stamp.model_hash != model.hash() || risk.stamp.instrument_hash != model.instrument().hash())
+    throw InvalidArgument("risk", "the risk result is of model " + risk.stamp.model_id + " " + risk.stamp.model_version +
+                                      ", this writer writes model " + model.id() + " " + model.version());
+  if (risk.band < 0 || static_cast<std::size_t>(risk.band) >= model.bands().size())
+    throw InvalidArgument("risk", "the risk result's band is out of range");
+  for (std::size_t k : risk.top_factors)
+    if (k >= model.features().size()) throw InvalidArgument("risk", "the risk result's top factors are out of range");
+}
+
+// The risk columns of one row (result_csv_columns(model, ...)). `top` holds feature indices.
+template <class TopFactors>
+void append_risk_columns(std::string& out, std::string& scratch, char sep, const RiskModel& model,
+                         const std::string& model_lang, bool provenance, RiskStatus status, double probability,
+                         std::int32_t band, double linear_predictor, std::int64_t imputed, const TopFactors& top) {
+  const bool ok = status == RiskStatus::ok;
+  out += sep;
+  out += to_string(status);
+  out += sep;
+  if (ok) append_csv_number(out, probability);
+  out += sep;
+  if (ok) detail::append_csv_field(out, model.bands()[static_cast<std::size_t>(band)].id, sep);
+  out += sep;
+  if (ok) detail::append_csv_field(out, model.bands()[static_cast<std::size_t>(band)].label.in(model_lang), sep);
+  out += sep;
+  if (ok) append_csv_number(out, linear_predictor);
+  out += sep;
+  if (ok) out += std::to_string(model.horizon_months());
+  out += sep;
+  if (ok) out += std::to_string(imputed);
+  out += sep;
+  if (ok) {
+    scratch.clear();
+    for (const auto k : top) {
+      if (!scratch.empty()) scratch += ';';
+      scratch += model.features()[static_cast<std::size_t>(k)].id;
+    }
+    detail::append_csv_field(out, scratch, sep);
+  }
+  if (provenance) {
+    for (const std::string* text : {&model.id(), &model.version(), &model.hash()}) {
+      out += sep;
+      detail::append_csv_field(out, *text, sep);
+    }
+    out += sep;
+    out += to_string(model.provenance().status);
+  }
 }
 
 std::vector<AttributeView> attribute_views(const Assessment& assessment) {
@@ -76,11 +136,33 @@ std::vector<std::string> result_csv_columns(const Instrument& instrument, const 
   return columns;
 }
 
+std::vector<std::string> result_csv_columns(const RiskModel& model, const ResultCsvOptions& options) {
+  std::vector<std::string> columns = result_csv_columns(model.instrument(), options);
+  for (const char* name : {"risk_status", "risk_probability", "risk_band", "risk_band_label", "risk_linear_predictor",
+                           "risk_horizon_months", "risk_imputed_count", "risk_top_factors"})
+    columns.emplace_back(name);
+  if (options.provenance)
+    for (const char* name : {"risk_model_id", "risk_model_version", "risk_model_hash", "risk_model_status"})
+      columns.emplace_back(name);
+  for (const auto& name : options.attributes)
+    if (name.rfind("risk_", 0) == 0 && std::count(columns.begin(), columns.end(), name) > 1)
+      throw InvalidArgument("attributes", "the attribute \"" + name + "\" has the name of another result column");
+  return columns;
+}
+
+CsvResultWriter::CsvResultWriter(const RiskModel& model, std::ostream& out, ResultCsvOptions options)
+    : CsvResultWriter(model.instrument(), out, std::move(options), &model) {}
+
 CsvResultWriter::CsvResultWriter(const Instrument& instrument, std::ostream& out, ResultCsvOptions options)
+    : CsvResultWriter(instrument, out, std::move(options), nullptr) {}
+
+CsvResultWriter::CsvResultWriter(const Instrument& instrument, std::ostream& out, ResultCsvOptions options,
+                                 const RiskModel* model)
     : instrument_(instrument), out_(&out), options_(std::move(options)) {
   if (options_.delimiter == '"' || options_.delimiter == '\n' || options_.delimiter == '\r')
     throw InvalidArgument("delimiter", "the delimiter cannot be a quote or a line break");
-  columns_ = result_csv_columns(instrument_, options_);
+  if (model) model_ = *model;
+  columns_ = model ? result_csv_columns(*model, options_) : result_csv_columns(instrument_, options_);
   for (std::size_t k = 0; k < columns_.size(); ++k) {
     if (k) buffer_ += options_.delimiter;
     detail::append_csv_field(buffer_, columns_[k], options_.delimiter);
@@ -158,23 +240,38 @@ void CsvResultWriter::append_row(const CaseView& c, const CaseScores& s) {
     out += sep;
     out += version_string;
   }
-  out += "\r\n";
+}
+
+void CsvResultWriter::end_row() {
+  buffer_ += "\r\n";
   ++rows_;
 }
 
 void CsvResultWriter::write(const AssessmentBatch& batch, const ScoredBatch& scored) {
   check_same_batch(batch, scored);
+  if (model_) check_same_model(*model_, scored);
+  const std::string& model_lang =
+      model_ ? risk_language(*model_, result_language(instrument_, options_.language)) : options_.language;
   for (std::size_t i = 0; i < scored.size(); ++i) {
     if (scored.status(i) != ResponseStatus::ok) continue;
     scored.case_scores(i, scratch_);
     append_row(case_view(batch, i), scratch_);
+    if (model_)
+      append_risk_columns(buffer_, factors_, options_.delimiter, *model_, model_lang, options_.provenance,
+                          scored.risk_status(i), scored.risk_probability(i), scored.risk_band(i),
+                          scored.risk_linear_predictor(i), scored.risk_imputed_features(i), scored.risk_top_factors(i));
+    end_row();
     if (buffer_.size() >= flush_bytes) flush();
   }
   flush();
 }
 
 void CsvResultWriter::write(const CaseView& case_view, const CaseScores& scores) {
+  if (model_)
+    throw InvalidArgument("risk", "this writer writes the risk of model " + model_->id() + " " + model_->version() +
+                                      ": pass the case's RiskResult");
   append_row(case_view, scores);
+  end_row();
   flush();
 }
 
@@ -183,17 +280,67 @@ void CsvResultWriter::write(const Assessment& assessment, const CaseScores& scor
   write(CaseView{assessment.case_id, assessment.date, attributes, assessment.responses}, scores);
 }
 
+void CsvResultWriter::write(const CaseView& case_view, const CaseScores& scores, const RiskResult& risk) {
+  if (!model_) throw InvalidArgument("risk", "this writer was created without a risk model and has no risk columns");
+  check_risk_of(*model_, risk);
+  const std::size_t mark = buffer_.size();
+  try {
+    append_row(case_view, scores);
+  } catch (...) {
+    buffer_.resize(mark);
+    throw;
+  }
+  const std::string& model_lang = risk_language(*model_, result_language(instrument_, options_.language));
+  append_risk_columns(buffer_, factors_, options_.delimiter, *model_, model_lang, options_.provenance, RiskStatus::ok,
+                      risk.probability, risk.band, risk.linear_predictor, static_cast<std::int64_t>(risk.imputed_count),
+                      risk.top_factors);
+  end_row();
+  flush();
+}
+
+void CsvResultWriter::write(const Assessment& assessment, const CaseScores& scores, const RiskResult& risk) {
+  const auto attributes = attribute_views(assessment);
+  write(CaseView{assessment.case_id, assessment.date, attributes, assessment.responses}, scores, risk);
+}
+
 JsonlResultWriter::JsonlResultWriter(const Instrument& instrument, std::ostream& out, ResultOptions options)
     : instrument_(instrument), out_(&out), options_(std::move(options)) {}
+
+JsonlResultWriter::JsonlResultWriter(const RiskModel& model, std::ostream& out, ResultOptions options,
+                                     RiskOptions risk_options)
+    : instrument_(model.instrument()),
+      model_(model),
+      risk_options_(std::move(risk_options)),
+      out_(&out),
+      options_(std::move(options)) {
+  // Checked here, not at the first row: score_risk would refuse the same options on every row.
+  if (model.form() == RiskForm::logistic && !risk_options_.horizons.empty())
+    throw InvalidArgument("risk_options/horizons", "a logistic model answers at its own horizon (" +
+                                                       std::to_string(model.horizon_months()) + " months) only");
+  for (std::size_t h = 0; h < risk_options_.horizons.size(); ++h)
+    if (risk_options_.horizons[h] < 1 || risk_options_.horizons[h] > max_horizon_months)
+      throw InvalidArgument("risk_options/horizons/" + std::to_string(h),
+                            "expected a number of months in [1, " + std::to_string(max_horizon_months) + "], got " +
+                                std::to_string(risk_options_.horizons[h]));
+}
 
 void JsonlResultWriter::flush() { write_out(*out_, buffer_); }
 
 void JsonlResultWriter::write(const AssessmentBatch& batch, const ScoredBatch& scored) {
   check_same_batch(batch, scored);
+  if (model_) check_same_model(*model_, scored);
   for (std::size_t i = 0; i < scored.size(); ++i) {
     if (scored.status(i) != ResponseStatus::ok) continue;
     scored.case_scores(i, scratch_);
-    append_result_json(buffer_, instrument_, case_view(batch, i), scratch_, options_);
+    const CaseView view = case_view(batch, i);
+    if (!model_) {
+      append_result_json(buffer_, instrument_, view, scratch_, options_);
+    } else if (scored.risk_status(i) == RiskStatus::ok) {
+      const RiskResult risk = score_risk(*model_, batch.responses(i), scratch_, risk_options_);
+      append_result_json(buffer_, *model_, view, scratch_, risk, options_);
+    } else {
+      append_result_json(buffer_, *model_, view, scratch_, scored.risk_status(i), options_);
+    }
     buffer_ += '\n';
     ++rows_;
     if (buffer_.size() >= flush_bytes) flush();
@@ -202,6 +349,9 @@ void JsonlResultWriter::write(const AssessmentBatch& batch, const ScoredBatch& s
 }
 
 void JsonlResultWriter::write(const CaseView& case_view, const CaseScores& scores) {
+  if (model_)
+    throw InvalidArgument("risk", "this writer writes the risk of model " + model_->id() + " " + model_->version() +
+                                      ": pass the case's RiskResult");
   append_result_json(buffer_, instrument_, case_view, scores, options_);
   buffer_ += '\n';
   ++rows_;
@@ -211,6 +361,19 @@ void JsonlResultWriter::write(const CaseView& case_view, const CaseScores& score
 void JsonlResultWriter::write(const Assessment& assessment, const CaseScores& scores) {
   const auto attributes = attribute_views(assessment);
   write(CaseView{assessment.case_id, assessment.date, attributes, assessment.responses}, scores);
+}
+
+void JsonlResultWriter::write(const CaseView& case_view, const CaseScores& scores, const RiskResult& risk) {
+  if (!model_) throw InvalidArgument("risk", "this writer was created without a risk model");
+  append_result_json(buffer_, *model_, case_view, scores, risk, options_);
+  buffer_ += '\n';
+  ++rows_;
+  flush();
+}
+
+void JsonlResultWriter::write(const Assessment& assessment, const CaseScores& scores, const RiskResult& risk) {
+  const auto attributes = attribute_views(assessment);
+  write(CaseView{assessment.case_id, assessment.date, attributes, assessment.responses}, scores, risk);
 }
 
 std::vector<std::string> error_csv_columns() { return {"line", "position", "column", "case_id", "kind", "reason"}; }

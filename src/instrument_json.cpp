@@ -2,6 +2,7 @@
 #include "pact/instrument.hpp"
 
 #include "file_io.hpp"
+#include "instrument_compile.hpp"
 #include "json_support.hpp"
 #include "sha256.hpp"
 
@@ -25,7 +26,7 @@ namespace {
 using detail::json;
 using detail::JsonNode;
 
-constexpr int max_option_span = 1000;  // ordinal codes are looked up in a table this wide at most
+using detail::max_option_span;
 
 bool is_semver(const std::string& s) {
   int parts = 0;
@@ -334,61 +335,13 @@ class InstrumentReader {
 
   void compile() {
     auto& d = *data_;
-    double total = 0.0;
-    for (const auto& dim : d.dimensions) total += dim.weight;
-    for (auto& dim : d.dimensions) dim.normalized_weight = dim.weight / total;
-    d.dimension_weight_sum.assign(d.dimensions.size(), 0.0);
-    for (std::size_t j = 0; j < d.items.size(); ++j) {
-      d.dimensions[d.items[j].dimension].items.push_back(j);
-      d.dimension_weight_sum[d.items[j].dimension] += d.items[j].weight;
-    }
+    std::vector<std::size_t> items_per_dimension(d.dimensions.size(), 0);
+    for (const auto& item : d.items) ++items_per_dimension[item.dimension];
     for (std::size_t k = 0; k < d.dimensions.size(); ++k)
-      if (d.dimensions[k].items.empty())
+      if (items_per_dimension[k] == 0)
         JsonNode(root_.value()["dimensions"][k], "/dimensions/" + std::to_string(k))
             .fail("the dimension \"" + d.dimensions[k].id + "\" has no items");
-    for (std::size_t j = 0; j < d.items.size(); ++j) {
-      Item& item = d.items[j];
-      item.weight_in_dimension = item.weight / d.dimension_weight_sum[item.dimension];
-      detail::CompiledItem c;
-      c.required = item.required;
-      c.dimension = static_cast<std::uint32_t>(item.dimension);
-      c.weight = item.weight;
-      switch (item.type) {
-        case ResponseType::ordinal: {
-          c.kind = detail::RuleKind::table;
-          int lo = item.options.front().value, hi = lo;
-          for (const auto& o : item.options) {
-            lo = std::min(lo, o.value);
-            hi = std::max(hi, o.value);
-          }
-          c.min_value = lo;
-          c.max_value = hi;
-          c.table_offset = static_cast<std::uint32_t>(d.severity_table.size());
-          d.severity_table.resize(d.severity_table.size() + static_cast<std::size_t>(hi - lo + 1),
-                                  std::numeric_limits<double>::quiet_NaN());
-          for (const auto& o : item.options) d.severity_table[c.table_offset + static_cast<std::size_t>(o.value - lo)] = o.severity;
-          break;
-        }
-        case ResponseType::yes_no:
-          c.kind = detail::RuleKind::yes_no;
-          c.severity_yes = item.severity_yes;
-          c.severity_no = item.severity_no;
-          break;
-        case ResponseType::count:
-        case ResponseType::months:
-        case ResponseType::amount:
-          c.kind = detail::RuleKind::curve;
-          c.whole_number = item.type == ResponseType::count;
-          c.min_value = item.min_value;
-          c.max_value = item.max_value;
-          break;
-      }
-      d.compiled.push_back(c);
-    }
-    for (std::size_t j = 0; j < d.items.size(); ++j) d.item_index.emplace_back(d.items[j].id, j);
-    for (std::size_t k = 0; k < d.dimensions.size(); ++k) d.dimension_index.emplace_back(d.dimensions[k].id, k);
-    std::sort(d.item_index.begin(), d.item_index.end());
-    std::sort(d.dimension_index.begin(), d.dimension_index.end());
+    detail::compile_instrument(d);
   }
 
   template <class Read>

@@ -4,31 +4,57 @@
  * pact scores assessments of social inclusion/exclusion against a diagnostic instrument
  * (dimension scores, a composite index and its severity level, critical factors), estimates the
  * risk that a case's exclusion becomes chronic, and measures caseloads with the Alkire-Foster
- * counting method. This header is the whole C interface and its documentation.
+ * counting method. This header is the whole C interface and its documentation; docs/c-api.md
+ * shows how to link it and a complete example. It compiles as C99 (and later) and as C++.
  *
- * Conventions
- * -----------
- * - Every function that can fail returns a pact_status: PACT_OK (0) or a negative code. The
- *   human-readable reason, with the JSON Pointer path or line of the offending input, is then
- *   available from pact_last_error() on the same thread until the next pact call on that thread.
- * - No function ever lets a C++ exception escape, and none dereferences a NULL argument: NULL
- *   where a value is required is PACT_ERROR_INVALID_ARGUMENT.
- * - Objects are opaque handles created by pact_*_load_* / pact_*_default functions and released
- *   by the matching pact_*_free function; freeing NULL does nothing.
- * - Loaded instruments and models are immutable. Every function taking a `const` handle may be
- *   called from many threads at once on the same handle, without locks and without the host
- *   synchronising anything (scoring keeps its scratch space per call).
- * - Strings returned as `const char*` are owned by the handle they come from and stay valid
- *   while it lives. Strings returned through `char**` are owned by the caller, who releases them
- *   with pact_string_free().
- * - Text is UTF-8. Sizes are in elements, not bytes, unless the name says bytes.
- * - Results always carry the instrument's and model's id, version and content hash. Scores
- *   support a professional's judgement; they must never be the sole basis of a decision about a
- *   person (GDPR Art. 22; EU AI Act Annex III 5(a)).
+ * Status codes and errors
+ * -----------------------
+ * - Every function that can fail returns a pact_status: PACT_OK (0) or a negative code. After a
+ *   failure, pact_last_error() holds the human-readable reason and pact_last_error_where() the
+ *   place of the offending input: a JSON Pointer ("/responses/eco_debts"), a text position
+ *   ("line 3, column 7"), a file name, or the name of the argument of this header that was wrong
+ *   ("row_stride"). Both are kept per thread, have no length limit, and stay valid until the next
+ *   call on the same thread of a function returning a pact_status (which clears them when it
+ *   succeeds). Functions that do not return a pact_status never change them.
+ * - No function lets a C++ exception escape, and none dereferences a NULL argument: NULL where a
+ *   value is required is PACT_ERROR_INVALID_ARGUMENT. On failure, an output handle
+ *   (pact_instrument**, pact_model**) or caller-owned string (char**) is set to NULL whenever the
+ *   pointer to it is not NULL; other outputs are left as they were.
  *
- * Compatibility: a function's behaviour does not change once released; new behaviour gets a new
- * function. Structures passed by the caller start with a `struct_size` member that the caller
- * sets to sizeof(the structure) so that later versions can add members at the end.
+ * Ownership
+ * ---------
+ * - Instruments and models are opaque handles created by the pact_*_load_* and pact_*_default
+ *   functions and released by the matching pact_*_free function. Freeing NULL does nothing;
+ *   freeing a handle twice, or using it after freeing it, is undefined behaviour.
+ * - Strings returned as `const char*` (ids, labels, ...) are owned by the handle they come from
+ *   and stay valid while it lives; never free them. Strings returned through a `char**` argument
+ *   are owned by the caller, who releases them with pact_string_free().
+ * - Arrays passed in (responses, outputs) are owned by the caller; pact reads or writes them
+ *   during the call only and keeps no pointer to them.
+ *
+ * Threads
+ * -------
+ * Loaded instruments and models are immutable. Every function may be called from many threads
+ * at once, on the same handle or on different ones, without locks and without the host
+ * synchronising anything: scoring keeps its scratch space per call, nothing mutable is shared
+ * between calls, and no lock is taken on a model, not even for one-row scoring. The only rule is
+ * the usual one: do not free a handle while another thread is still using it.
+ *
+ * Other conventions
+ * -----------------
+ * - Text is UTF-8. Sizes and strides are in elements, not bytes.
+ * - `lang` arguments choose the language of labels ("es", "ca", "en", ...); NULL, or a language
+ *   the instrument or model lacks, gives its default language.
+ * - Structures the caller passes start with a `struct_size` member that the caller sets to
+ *   sizeof(the structure), so that later versions can add members at the end: a struct_size
+ *   smaller than this version's structure is PACT_ERROR_INVALID_ARGUMENT.
+ * - Results carry the instrument's and model's id, version and content hash and the library's
+ *   version (EU AI Act Art. 12 logging). Scores support a professional's judgement; they must
+ *   never be the sole basis of a decision about a person (GDPR Art. 22; AI Act Annex III 5(a)).
+ *
+ * Compatibility: a released function's behaviour does not change; new behaviour gets a new
+ * function. Check at run time that the library's major version is the header's
+ * (PACT_VERSION_MAJOR == pact_version_number() / 10000).
  */
 #ifndef PACT_H
 #define PACT_H
@@ -41,7 +67,9 @@ extern "C" {
 #endif
 
 #if defined(_WIN32)
-#if defined(PACT_C_BUILDING)
+#if defined(PACT_C_STATIC)
+#define PACT_API
+#elif defined(PACT_C_BUILDING)
 #define PACT_API __declspec(dllexport)
 #else
 #define PACT_API __declspec(dllimport)
@@ -59,19 +87,22 @@ extern "C" {
 /** major * 10000 + minor * 100 + patch. */
 #define PACT_VERSION_NUMBER (PACT_VERSION_MAJOR * 10000 + PACT_VERSION_MINOR * 100 + PACT_VERSION_PATCH)
 
+/** Pass as a text length to say that the text ends at its first NUL byte. */
+#define PACT_NUL_TERMINATED ((size_t)-1)
+
 /** Status codes. Negative values are errors, grouped by class. */
 typedef enum pact_status {
   PACT_OK = 0,
-  PACT_ERROR_INVALID_ARGUMENT = -1, /**< NULL, wrong size, out-of-range option from the caller */
+  PACT_ERROR_INVALID_ARGUMENT = -1, /**< NULL, a wrong size or stride, an out-of-range option */
   PACT_ERROR_PARSE = -2,            /**< text that is not well-formed (JSON syntax) */
   PACT_ERROR_VALIDATION = -3,       /**< well-formed input breaking a rule (unknown item, bad value) */
   PACT_ERROR_IO = -4,               /**< a file that cannot be read or written */
   PACT_ERROR_OUT_OF_MEMORY = -5,    /**< an allocation failed */
-  PACT_ERROR_LIMIT = -6,            /**< input beyond a documented limit (size, depth) */
-  PACT_ERROR_INTERNAL = -99         /**< a defect in pact: please report it */
+  PACT_ERROR_LIMIT = -6,            /**< input beyond a documented limit (size, nesting depth) */
+  PACT_ERROR_INTERNAL = -99         /**< a defect in pact, or a feature this build lacks */
 } pact_status;
 
-/** An instrument: dimensions, items, scales, cut-offs. Immutable once loaded. */
+/** An instrument: dimensions, items, response scales, cut-offs, labels. Immutable once loaded. */
 typedef struct pact_instrument pact_instrument;
 /** A chronicity-risk model bound to its instrument. Immutable once loaded. */
 typedef struct pact_model pact_model;
@@ -80,28 +111,33 @@ typedef struct pact_model pact_model;
  * Version, build information and errors
  * ------------------------------------------------------------------------------------------- */
 
-/** The library's version number (PACT_VERSION_NUMBER of the library that is linked). A host
- *  built with this header should check that the major versions agree. Thread-safe. */
+/** The version number of the library that is linked (its PACT_VERSION_NUMBER). A host should
+ *  check that its major version (the number / 10000) is the header's PACT_VERSION_MAJOR.
+ *  Never fails; thread-safe. */
 PACT_API int pact_version_number(void);
 
-/** The library's version as "MAJOR.MINOR.PATCH". Static storage. Thread-safe. */
+/** The linked library's version as "MAJOR.MINOR.PATCH". Static storage; never NULL; thread-safe. */
 PACT_API const char* pact_version_string(void);
 
-/** A JSON object describing the build: version, compiler, C++ standard, dependency versions,
- *  and the ids, versions and hashes of the bundled default instrument and model. Static storage.
- *  Thread-safe. */
+/** A JSON object describing the build: "version", "version_number", "compiler", "cplusplus"
+ *  (the C++ standard), "build_type", "dependencies" (Eigen, nlohmann/json and OpenSSL versions),
+ *  "bundles" (whether compiled bundles are available), and "instrument" and "model": the ids,
+ *  versions and content hashes of the bundled defaults. Static storage, built on the first call;
+ *  never NULL; thread-safe. */
 PACT_API const char* pact_build_info(void);
 
-/** The message of the last error on the calling thread (empty when the last call succeeded).
- *  Valid until the next pact call on this thread. Never NULL. */
+/** The message of the last error on the calling thread: "where: reason", or just the reason when
+ *  there is no place; "" when the last call returning a pact_status succeeded. No length limit.
+ *  Valid until the next call on this thread of a function returning a pact_status. Never NULL. */
 PACT_API const char* pact_last_error(void);
 
 /** Where the last error on the calling thread happened: a JSON Pointer ("/responses/eco_debts"),
- *  a position ("line 3, column 7"), a file name, or "" when unknown. Valid until the next pact
- *  call on this thread. Never NULL. */
+ *  a position ("line 3, column 7"), a file name, the name of the argument that was wrong, or ""
+ *  when there is no place. Same lifetime as pact_last_error(). Never NULL. */
 PACT_API const char* pact_last_error_where(void);
 
-/** A constant name for a status code ("PACT_OK", "PACT_ERROR_PARSE", ...). Never NULL. */
+/** The constant name of a status code ("PACT_OK", "PACT_ERROR_PARSE", ...), or
+ *  "PACT_ERROR_UNKNOWN" for a value that is not a pact_status. Static storage; never NULL. */
 PACT_API const char* pact_status_name(pact_status status);
 
 /** Releases a string returned through a `char**` argument. NULL is a no-op. */
@@ -111,58 +147,78 @@ PACT_API void pact_string_free(char* string);
  * Instruments
  * ------------------------------------------------------------------------------------------- */
 
-/** Loads and validates an instrument JSON file. On success *out receives a new handle (free it
- *  with pact_instrument_free); on failure *out is set to NULL. Errors: INVALID_ARGUMENT (NULL),
- *  IO, PARSE, VALIDATION (with the JSON Pointer of the bad value), LIMIT. */
+/** Loads and validates an instrument JSON file (docs/instrument-format.md). On success *out
+ *  receives a new handle, to be freed with pact_instrument_free(). Errors: INVALID_ARGUMENT
+ *  (NULL), IO (where: the file), PARSE (where: line and column), VALIDATION (where: the JSON
+ *  Pointer of the offending value), LIMIT. */
 PACT_API pact_status pact_instrument_load_file(const char* path, pact_instrument** out);
 
-/** Parses and validates instrument JSON text of `length` bytes (need not be NUL-terminated). */
+/** Parses and validates instrument JSON text of `length` bytes (it need not end with NUL), or up
+ *  to its NUL when `length` is PACT_NUL_TERMINATED. Errors as pact_instrument_load_file, without IO. */
 PACT_API pact_status pact_instrument_load_json(const char* json, size_t length, pact_instrument** out);
 
-/** The default instrument compiled into the library (models/pact-instrument.json). */
+/** The default instrument compiled into the library (models/pact-instrument.json), as a new
+ *  handle to free with pact_instrument_free(). Each call gives a new handle to the same data. */
 PACT_API pact_status pact_instrument_default(pact_instrument** out);
 
-/** Releases an instrument. NULL is a no-op. Models loaded against it keep their own reference,
- *  so the instrument may be freed before them. */
+/** Releases an instrument. NULL is a no-op. Models loaded against it keep the instrument's data
+ *  alive, so an instrument may be freed before its models. */
 PACT_API void pact_instrument_free(pact_instrument* instrument);
 
-/** Identity of an instrument: id, semantic version and content hash ("sha256:..."). Any output
- *  pointer may be NULL when not wanted. Strings are owned by the instrument. */
+/** The identity of an instrument: id, semantic version and content hash ("sha256:" and 64 hex
+ *  digits of the canonical JSON). Any output pointer may be NULL when not wanted. Strings are
+ *  owned by the instrument. Errors: INVALID_ARGUMENT (NULL instrument). */
 PACT_API pact_status pact_instrument_info(const pact_instrument* instrument, const char** id, const char** version,
                                           const char** hash);
 
-/** Number of dimensions and items (0 when `instrument` is NULL). */
+/** The instrument's name in language `lang`. The string is owned by the instrument.
+ *  Errors: INVALID_ARGUMENT (NULL instrument or name). */
+PACT_API pact_status pact_instrument_name(const pact_instrument* instrument, const char* lang, const char** name);
+
+/** The instrument's default language and the number of languages its labels are given in. Either
+ *  output pointer may be NULL. Errors: INVALID_ARGUMENT (NULL instrument). */
+PACT_API pact_status pact_instrument_languages(const pact_instrument* instrument, const char** default_language,
+                                               size_t* count);
+
+/** Language `index` (0-based, in the instrument's order) of the instrument's languages.
+ *  Errors: INVALID_ARGUMENT (NULL, or index past the last language). */
+PACT_API pact_status pact_instrument_language(const pact_instrument* instrument, size_t index, const char** language);
+
+/** The number of dimensions, items and severity levels; 0 when `instrument` is NULL. Items are
+ *  numbered in instrument order, which is the column order of batch input. */
 PACT_API size_t pact_instrument_dimension_count(const pact_instrument* instrument);
 PACT_API size_t pact_instrument_item_count(const pact_instrument* instrument);
+PACT_API size_t pact_instrument_level_count(const pact_instrument* instrument);
 
-/** Response types of items. */
+/** How an item is answered. */
 typedef enum pact_response_type {
-  PACT_RESPONSE_ORDINAL = 0,
-  PACT_RESPONSE_YES_NO = 1,
-  PACT_RESPONSE_COUNT = 2,
-  PACT_RESPONSE_MONTHS = 3,
-  PACT_RESPONSE_AMOUNT = 4
+  PACT_RESPONSE_ORDINAL = 0, /**< one of the item's option codes (pact_instrument_option) */
+  PACT_RESPONSE_YES_NO = 1,  /**< 1 = yes, 0 = no */
+  PACT_RESPONSE_COUNT = 2,   /**< a whole number in [min_value, max_value] */
+  PACT_RESPONSE_MONTHS = 3,  /**< a number of months in [min_value, max_value] */
+  PACT_RESPONSE_AMOUNT = 4   /**< a number in [min_value, max_value] */
 } pact_response_type;
 
-/** A dimension's description in one language. */
+/** A dimension described in one language. */
 typedef struct pact_dimension_info {
-  size_t struct_size;          /**< set by the caller to sizeof(pact_dimension_info) */
+  size_t struct_size;         /**< set by the caller to sizeof(pact_dimension_info) */
   const char* id;
   const char* label;
-  const char* description;     /**< "" when the instrument has none */
-  double weight;               /**< normalised: the dimension weights sum to 1 */
-  double min_coverage;
-  double deprivation_cutoff;
-  double critical_cutoff;      /**< NaN when the dimension has none */
+  const char* description;    /**< "" when the instrument has none */
+  double weight;              /**< as written in the instrument */
+  double normalized_weight;   /**< weight / the sum of all dimension weights (they sum to 1) */
+  double min_coverage;        /**< share of item weight that must be answered to score it */
+  double deprivation_cutoff;  /**< deprived (counting method) at or above this score */
+  double critical_cutoff;     /**< a critical factor at or above this score; NaN when none */
   size_t item_count;
 } pact_dimension_info;
 
-/** Describes dimension `index` (0-based, instrument order) in language `lang` (falls back to the
- *  instrument's default language; NULL = default). Strings are owned by the instrument. */
+/** Describes dimension `index` (0-based, instrument order) in language `lang`. Strings are owned
+ *  by the instrument. Errors: INVALID_ARGUMENT (NULL, index out of range, struct_size too small). */
 PACT_API pact_status pact_instrument_dimension(const pact_instrument* instrument, size_t index, const char* lang,
                                                pact_dimension_info* out);
 
-/** An item's description in one language: enough for a host to render the question. */
+/** An item described in one language: enough for a host to render the question. */
 typedef struct pact_item_info {
   size_t struct_size;          /**< set by the caller to sizeof(pact_item_info) */
   const char* id;
@@ -171,87 +227,134 @@ typedef struct pact_item_info {
   const char* label;
   const char* question;        /**< "" when the instrument has none */
   pact_response_type type;
-  int required;                /**< 1: an assessment without an answer is rejected */
-  double weight;               /**< relative weight within its dimension */
-  double critical_cutoff;      /**< NaN when the item has none */
-  size_t option_count;         /**< ordinal items: number of options (pact_instrument_option) */
-  double min_value;            /**< count, months, amount: smallest valid value */
-  double max_value;            /**< count, months, amount: largest valid value (+inf if none) */
-  const char* unit;            /**< count, months, amount: unit label, "" if none */
+  int required;                /**< 1: a case without an answer to this item is rejected */
+  double weight;               /**< as written in the instrument */
+  double weight_in_dimension;  /**< weight / the sum of the weights of the dimension's items */
+  double critical_cutoff;      /**< a critical factor at or above this severity; NaN when none */
+  size_t option_count;         /**< ordinal items: the number of options; 0 otherwise */
+  double min_value;            /**< count, months, amount: the smallest valid value; NaN otherwise */
+  double max_value;            /**< count, months, amount: the largest (+inf if none); NaN otherwise */
+  const char* unit;            /**< count, months, amount: the unit, "" if none; "" otherwise */
 } pact_item_info;
 
-/** Describes item `index` (0-based, instrument order; the column order of batch input). */
+/** Describes item `index` (0-based, instrument order) in language `lang`. Strings are owned by
+ *  the instrument. Errors: INVALID_ARGUMENT (NULL, index out of range, struct_size too small). */
 PACT_API pact_status pact_instrument_item(const pact_instrument* instrument, size_t index, const char* lang,
                                           pact_item_info* out);
 
-/** One option of an ordinal item. */
+/** One option of an ordinal item, described in one language. */
 typedef struct pact_option_info {
-  size_t struct_size;          /**< set by the caller to sizeof(pact_option_info) */
-  int value;                   /**< the code to record */
+  size_t struct_size; /**< set by the caller to sizeof(pact_option_info) */
+  int value;          /**< the code to record */
   const char* label;
-  const char* anchor;          /**< the written anchor: when to choose this option */
-  double severity;
+  const char* anchor; /**< the written anchor: when to choose this option; "" if none */
+  double severity;    /**< in [0, 1] */
 } pact_option_info;
 
-/** Describes option `option` of ordinal item `item`. */
+/** Describes option `option` (0-based) of ordinal item `item`. Errors: INVALID_ARGUMENT (NULL,
+ *  item or option out of range, an item that is not ordinal, struct_size too small). */
 PACT_API pact_status pact_instrument_option(const pact_instrument* instrument, size_t item, size_t option,
                                             const char* lang, pact_option_info* out);
 
-/** The index of the item with id `item_id`, in *index. VALIDATION error when there is none. */
+/** A severity level of the composite index, described in one language. */
+typedef struct pact_level_info {
+  size_t struct_size;      /**< set by the caller to sizeof(pact_level_info) */
+  const char* id;          /**< e.g. "severe_exclusion" */
+  const char* label;
+  const char* description; /**< "" when the instrument has none */
+  double min_score;        /**< the composite reaches this level at this score */
+} pact_level_info;
+
+/** Describes level `index` (0-based, lowest first; the `level` of results and batch outputs).
+ *  Errors: INVALID_ARGUMENT (NULL, index out of range, struct_size too small). */
+PACT_API pact_status pact_instrument_level(const pact_instrument* instrument, size_t index, const char* lang,
+                                           pact_level_info* out);
+
+/** The index of the item with id `item_id` (NUL-terminated), in *index. Errors: INVALID_ARGUMENT
+ *  (NULL), VALIDATION when the instrument has no such item. */
 PACT_API pact_status pact_instrument_find_item(const pact_instrument* instrument, const char* item_id, size_t* index);
 
 /* ---------------------------------------------------------------------------------------------
  * Risk models
  * ------------------------------------------------------------------------------------------- */
 
-/** Loads a risk-model JSON file and binds it to `instrument` (its id and version must be those
- *  the model requires). The model keeps its own reference to the instrument. */
+/** Loads a risk-model JSON file (docs/risk-model-format.md) and binds it to `instrument`, whose
+ *  id and version must be those the model accepts. The model keeps its own reference to the
+ *  instrument's data. On success *out receives a new handle, to be freed with pact_model_free().
+ *  Errors: INVALID_ARGUMENT (NULL), IO, PARSE, VALIDATION (with the JSON Pointer), LIMIT. */
 PACT_API pact_status pact_model_load_file(const char* path, const pact_instrument* instrument, pact_model** out);
 
-/** Parses a risk model from JSON text of `length` bytes and binds it to `instrument`. */
+/** Parses a risk model from JSON text of `length` bytes (or PACT_NUL_TERMINATED) and binds it to
+ *  `instrument`. Errors as pact_model_load_file, without IO. */
 PACT_API pact_status pact_model_load_json(const char* json, size_t length, const pact_instrument* instrument,
                                           pact_model** out);
 
-/** The default chronicity-risk model compiled into the library, bound to the default instrument.
- *  Its coefficients are illustrative until calibrated locally (see its model card). */
+/** The default chronicity-risk model compiled into the library (models/pact-chronicity.json),
+ *  bound to the default instrument, as a new handle to free with pact_model_free(). Its
+ *  coefficients are illustrative until calibrated on local data (see its model card). */
 PACT_API pact_status pact_model_default(pact_model** out);
 
-/** Loads a compiled bundle (an instrument and a model in one file, see pact_bundle_write). A
- *  truncated, corrupted or foreign file is a VALIDATION or PARSE error, never a crash. */
+/** Loads a compiled bundle (an instrument and a model in one file, see pact_bundle_write): the
+ *  same model, with the same hashes and scores, as from its JSON, loaded several times faster.
+ *  A truncated, corrupted, foreign or other-architecture file is a PARSE or VALIDATION error
+ *  naming what is wrong, never a crash. Errors also: INVALID_ARGUMENT (NULL), IO, LIMIT. */
 PACT_API pact_status pact_model_load_bundle(const char* path, pact_model** out);
 
-/** Writes `model` and its instrument as a compiled bundle that loads faster than the JSON. The
- *  file appears only when complete. */
+/** Writes `model` and its instrument as a compiled bundle that loads faster than the JSON; the
+ *  file appears only when complete (written beside it and renamed). Errors: INVALID_ARGUMENT
+ *  (NULL), IO. */
 PACT_API pact_status pact_bundle_write(const pact_model* model, const char* path);
 
 /** Releases a model. NULL is a no-op. */
 PACT_API void pact_model_free(pact_model* model);
 
-/** The model's instrument, owned by the model (do not free it). NULL when `model` is NULL. */
+/** The model's instrument, owned by the model: valid while the model lives, never to be freed.
+ *  NULL when `model` is NULL. */
 PACT_API const pact_instrument* pact_model_instrument(const pact_model* model);
 
-/** Identity of a model: id, version, content hash and provenance status ("illustrative" or
- *  "calibrated"). Any output pointer may be NULL. Strings are owned by the model. */
+/** The identity of a model: id, version, content hash, and the provenance status of its
+ *  coefficients ("illustrative" or "calibrated"). Any output pointer may be NULL. Strings are
+ *  owned by the model. Errors: INVALID_ARGUMENT (NULL model). */
 PACT_API pact_status pact_model_info(const pact_model* model, const char** id, const char** version, const char** hash,
                                      const char** status);
 
-/** The model's horizon in months (the "chronic" definition), in *months. */
+/** The model's horizon in months (a case is "chronic" if still in care this long after the
+ *  assessment), in *months. Errors: INVALID_ARGUMENT (NULL). */
 PACT_API pact_status pact_model_horizon(const pact_model* model, int* months);
+
+/** The number of risk bands of the model (0 when `model` is NULL). */
+PACT_API size_t pact_model_band_count(const pact_model* model);
+
+/** A risk band, described in one language. */
+typedef struct pact_band_info {
+  size_t struct_size;     /**< set by the caller to sizeof(pact_band_info) */
+  const char* id;         /**< e.g. "very_high" */
+  const char* label;
+  double min_probability; /**< a case is in this band from this probability of chronicity */
+} pact_band_info;
+
+/** Describes band `index` (0-based, lowest risk first; the `band` of batch outputs).
+ *  Errors: INVALID_ARGUMENT (NULL, index out of range, struct_size too small). */
+PACT_API pact_status pact_model_band(const pact_model* model, size_t index, const char* lang, pact_band_info* out);
 
 /* ---------------------------------------------------------------------------------------------
  * Scoring one assessment (JSON in, JSON out)
  * ------------------------------------------------------------------------------------------- */
 
-/** Scores one assessment given as JSON text (docs/formats.md: {"case_id": ..., "responses":
- *  {item id: value}}) against the instrument only. On success *result_json receives the result
- *  object as JSON text (docs/schemas/result.schema.json), to be released with
- *  pact_string_free(). `lang` chooses the language of labels (NULL = the instrument's default).
- *  VALIDATION errors name the JSON Pointer of the bad field. */
+/** Scores one assessment given as JSON text of `length` bytes or PACT_NUL_TERMINATED
+ *  (docs/formats.md: {"case_id": ..., "responses": {item id: value, ...}}) against the
+ *  instrument. On success *result_json receives the result object as JSON text
+ *  (docs/schemas/result.schema.json), to be released with pact_string_free(); labels are in
+ *  `lang`. Errors: INVALID_ARGUMENT (NULL), PARSE (where: line and column), VALIDATION (where:
+ *  the JSON Pointer of the offending field, e.g. "/responses/emp_work_status"), LIMIT. */
 PACT_API pact_status pact_instrument_score_json(const pact_instrument* instrument, const char* assessment_json,
                                                 size_t length, const char* lang, char** result_json);
 
-/** As pact_instrument_score_json, with the risk section: probability of chronicity at the
- *  horizon, survival curve, band, contributions, top factors and counterfactual. */
+/** As pact_instrument_score_json with the model's instrument, and the result's "risk" section:
+ *  status, probability at the horizon, band, survival curve (hazard form), contributions, top
+ *  factors and the counterfactual (the smallest change in one actionable item that lowers the
+ *  band). A case the model cannot give a risk (a hazard model without the months in care) is
+ *  still scored: its risk section has status "missing_duration" and no probability. */
 PACT_API pact_status pact_model_score_json(const pact_model* model, const char* assessment_json, size_t length,
                                            const char* lang, char** result_json);
 
@@ -260,86 +363,115 @@ PACT_API pact_status pact_model_score_json(const pact_model* model, const char* 
  * ------------------------------------------------------------------------------------------- */
 
 /** Where batch scoring writes, for `rows` rows. Every pointer is optional (NULL = not wanted) and
- *  points to caller-owned memory. Per-dimension outputs are row-major (rows x dimensions). */
+ *  points to caller-owned memory of the size given. Per-dimension and per-item outputs are
+ *  row-major and dense (rows x dimensions, rows x items). The risk members are for
+ *  pact_model_score_batch only. A rejected row gets NaN / -1 in every output but status,
+ *  error_item and risk_status. */
 typedef struct pact_batch_output {
   size_t struct_size;          /**< set by the caller to sizeof(pact_batch_output) */
   double* dimension_scores;    /**< rows x dimensions; scores in [0, 1]; NaN = not scored */
-  double* composite;           /**< rows; NaN = not scored */
-  int32_t* level;              /**< rows; level index (instrument order); -1 = none */
+  double* dimension_coverage;  /**< rows x dimensions; share of the item weight answered */
+  double* item_severities;     /**< rows x items; severities in [0, 1]; NaN = missing */
+  double* composite;           /**< rows; composite index in [0, 1]; NaN = not scored */
+  double* composite_coverage;  /**< rows; share of the dimension weight scored */
+  int32_t* level;              /**< rows; level index (pact_instrument_level); -1 = none */
   double* deprivation_score;   /**< rows; weighted deprivation count c_i in [0, 1] */
-  double* risk;                /**< rows; probability of chronicity at the horizon; NaN = none */
-  int32_t* band;               /**< rows; 0 low, 1 medium, 2 high, 3 very high; -1 = none */
-  int32_t* status;             /**< rows; 0 = scored, else why the row was rejected (see below) */
+  int32_t* deprived_count;     /**< rows; number of dimensions in which the case is deprived */
+  int32_t* status;             /**< rows; PACT_ROW_OK = scored, else why the row was rejected */
   int32_t* error_item;         /**< rows; index of the item that made the row fail; -1 = none */
+  double* linear_predictor;    /**< rows; the model's linear predictor; NaN = no risk */
+  double* risk;                /**< rows; probability of chronicity at the horizon; NaN = no risk */
+  int32_t* band;               /**< rows; band index (pact_model_band); -1 = no risk */
+  int32_t* risk_status;        /**< rows; PACT_RISK_OK, else why the row has no risk */
+  int32_t* imputed_features;   /**< rows; features that took their reference value; -1 = no risk */
 } pact_batch_output;
 
 /** Row accounting: rows = scored + rejected, always. */
 typedef struct pact_batch_summary {
-  size_t struct_size;          /**< set by the caller to sizeof(pact_batch_summary) */
+  size_t struct_size; /**< set by the caller to sizeof(pact_batch_summary) */
   size_t rows;
-  size_t scored;
+  size_t scored;      /**< instrument batches: rows scored; model batches: rows with a risk */
   size_t rejected;
 } pact_batch_summary;
 
 /** Row status codes written to pact_batch_output.status. */
 #define PACT_ROW_OK 0
-#define PACT_ROW_MISSING_REQUIRED 1 /**< a required item has no answer */
+#define PACT_ROW_MISSING_REQUIRED 1 /**< a required item has no answer (NaN) */
 #define PACT_ROW_NOT_FINITE 2       /**< an infinity (NaN means missing) */
 #define PACT_ROW_NOT_INTEGER 3      /**< a fractional count */
 #define PACT_ROW_NOT_AN_OPTION 4    /**< not one of the item's codes (or not 0/1 for yes/no) */
-#define PACT_ROW_BELOW_MINIMUM 5
-#define PACT_ROW_ABOVE_MAXIMUM 6
-#define PACT_ROW_MISSING_DURATION 100 /**< the risk model needs the months in care */
+#define PACT_ROW_BELOW_MINIMUM 5    /**< below the item's min_value */
+#define PACT_ROW_ABOVE_MAXIMUM 6    /**< above the item's max_value */
 
-/** Explains a row status for an item and value as text, e.g. "9 is not one of the options
- *  1, 2, 3, 4, 5"; released with pact_string_free(). */
+/** Risk status codes written to pact_batch_output.risk_status. */
+#define PACT_RISK_OK 0
+#define PACT_RISK_REJECTED_BY_INSTRUMENT 1 /**< the row's status is not PACT_ROW_OK */
+#define PACT_RISK_MISSING_DURATION 2       /**< a hazard model needs the months in care, unanswered */
+#define PACT_RISK_NOT_FINITE 3             /**< values so large that the linear predictor overflows */
+
+/** Explains a row status for item `item` and the value the row held there, as text, e.g.
+ *  "9 is not one of the options 1, 2, 3, 4, 5"; *text is released with pact_string_free().
+ *  Errors: INVALID_ARGUMENT (NULL, item out of range, a status that is not a PACT_ROW_ code). */
 PACT_API pact_status pact_describe_row_status(const pact_instrument* instrument, int32_t status, int32_t item,
                                               double value, char** text);
 
-/** Scores `rows` assessments against the instrument only. `responses` is row-major: row i starts
- *  at responses + i * row_stride and holds one value per item in instrument order (NaN = missing;
- *  yes/no as 1/0; ordinal items as their option codes); row_stride >= item count. A row with an
- *  invalid value is rejected (its status says why) and the others go on. `risk` and `band`
- *  outputs are set to NaN / -1. `threads` = 0 uses every core; results do not depend on it.
- *  `summary` may be NULL. */
+/** Scores `rows` assessments against the instrument. `responses` is row-major: row i starts at
+ *  responses + i * row_stride and holds one value per item in instrument order (NaN = missing;
+ *  yes/no as 1/0; ordinal items as their option codes); row_stride >= the item count, and
+ *  `responses` may be NULL only when rows is 0. A row with an invalid value is rejected (its
+ *  status and error_item say why) and the others go on. `threads` = 0 uses every core; results
+ *  do not depend on it (the call spreads one batch over threads; it may also be called from many
+ *  host threads at once). `output` and `summary` may be NULL. Nothing is allocated per row.
+ *  Errors: INVALID_ARGUMENT (NULL, row_stride too small, rows * row_stride overflowing, a
+ *  struct_size too small, a risk output requested: risks need a model). */
 PACT_API pact_status pact_instrument_score_batch(const pact_instrument* instrument, const double* responses,
                                                  size_t rows, size_t row_stride, unsigned threads,
-                                                 pact_batch_output* output, pact_batch_summary* summary);
+                                                 const pact_batch_output* output, pact_batch_summary* summary);
 
-/** As pact_instrument_score_batch, with the model's risk and band. */
+/** As pact_instrument_score_batch with the model's instrument, with the model's risk outputs too.
+ *  Each row's risk equals, to the bit, the risk of the same case scored alone. A row the
+ *  instrument scores but that has no risk (see risk_status) keeps its instrument outputs.
+ *  Counterfactuals are not computed here (pact_model_score_json does). */
 PACT_API pact_status pact_model_score_batch(const pact_model* model, const double* responses, size_t rows,
-                                            size_t row_stride, unsigned threads, pact_batch_output* output,
+                                            size_t row_stride, unsigned threads, const pact_batch_output* output,
                                             pact_batch_summary* summary);
 
 /* ---------------------------------------------------------------------------------------------
  * Population measures: the Alkire-Foster counting method
  * ------------------------------------------------------------------------------------------- */
 
-/** Alkire-Foster measures of a population. */
+/** Alkire-Foster measures of a population (Alkire & Foster 2011, J. Public Economics 95(7-8)). */
 typedef struct pact_counting_result {
-  size_t struct_size;          /**< set by the caller to sizeof(pact_counting_result) */
-  size_t n;                    /**< people counted */
-  size_t q;                    /**< people identified as multidimensionally excluded */
-  size_t incomplete;           /**< rows left out for a dimension not scored (from scores only) */
-  double H;                    /**< headcount ratio q / n */
-  double A;                    /**< intensity among the excluded */
-  double M0;                   /**< adjusted headcount ratio H * A */
-  double M;                    /**< M_alpha for the requested alpha */
-  double* censored_headcount;  /**< optional caller array, one per dimension */
-  double* contribution;        /**< optional caller array, one per dimension (sums to 1) */
+  size_t struct_size;            /**< set by the caller to sizeof(pact_counting_result) */
+  size_t n;                      /**< people counted */
+  size_t q;                      /**< people identified as multidimensionally excluded */
+  size_t incomplete;             /**< rows left out for a dimension not scored (from scores only) */
+  double H;                      /**< headcount ratio q / n */
+  double A;                      /**< intensity: mean deprivation score among the excluded */
+  double M0;                     /**< adjusted headcount ratio H * A */
+  double M;                      /**< M_alpha for the requested alpha (M0 when alpha is 0) */
+  double* uncensored_headcount;  /**< optional caller array, one per dimension: share deprived */
+  double* censored_headcount;    /**< optional caller array, one per dimension: share excluded and deprived */
+  double* contribution;          /**< optional caller array, one per dimension: share of M (sums to 1) */
 } pact_counting_result;
 
-/** Alkire-Foster measures of a matrix of achievements (rows = people, `cols` dimensions,
- *  row-major with `row_stride`), deprived when a value is below its cut-off (Alkire & Foster
- *  2011). `weights` may be NULL (equal weights); they are normalised to sum 1. `k` in (0, 1] is
- *  the share of weight that identifies a person as excluded; `alpha` is 0, 1 or 2. */
+/** Alkire-Foster measures of a matrix of achievements: `rows` people, `cols` dimensions,
+ *  row-major with `row_stride` >= cols; person i is deprived in d when values[i][d] < cutoffs[d],
+ *  with normalised gap (cutoffs[d] - value) / cutoffs[d]. `cutoffs` holds `cols` values;
+ *  `weights` holds `cols` positive values or is NULL (equal weights); they are normalised to sum
+ *  1. `k` in (0, 1] is the share of weight that identifies a person as excluded; `alpha` is 0, 1
+ *  or 2. The caller sets the result's array pointers (or NULL) and struct_size; pact fills the
+ *  rest. Errors: INVALID_ARGUMENT (NULL, a NaN value, a non-positive weight, k or alpha out of
+ *  range, a non-positive cut-off when alpha > 0, stride too small). */
 PACT_API pact_status pact_alkire_foster(const double* values, size_t rows, size_t cols, size_t row_stride,
                                         const double* cutoffs, const double* weights, double k, int alpha,
                                         pact_counting_result* result);
 
-/** Alkire-Foster measures of scored cases: `dimension_scores` as written by batch scoring
- *  (rows x dimensions, row-major with `row_stride`), with the instrument's cut-offs and weights.
- *  Rows with a dimension not scored are left out and counted in result->incomplete. */
+/** Alkire-Foster measures of scored cases: `dimension_scores` as batch scoring writes them (rows x
+ *  dimensions, row-major with `row_stride` >= the dimension count), deprived in d at or above the
+ *  dimension's deprivation cut-off z, with gap (score - z) / (1 - z), weighted by the
+ *  instrument's normalised dimension weights. Rows with a dimension not scored (NaN) are left
+ *  out and counted in result->incomplete. Errors as pact_alkire_foster. */
 PACT_API pact_status pact_alkire_foster_scores(const pact_instrument* instrument, const double* dimension_scores,
                                                size_t rows, size_t row_stride, double k, int alpha,
                                                pact_counting_result* result);

@@ -114,7 +114,8 @@ struct RiskBand {
   double min_probability = 0.0;
 };
 
-/// Validation statistics a fitted model may carry.
+/// Validation statistics a fitted model may carry in its provenance (the full report of an
+/// evaluation is pact::ValidationMetrics in metrics.hpp).
 struct ProvenanceMetrics {
   std::optional<double> auc;
   std::optional<double> brier;
@@ -265,6 +266,9 @@ struct Counterfactual {
   int band = 0;                ///< the band after the change
 };
 
+/// The most top factors a result lists.
+inline constexpr std::size_t max_top_factors = 3;
+
 /// The chronicity risk of one case and its explanation.
 struct RiskResult {
   ModelStamp stamp;
@@ -283,6 +287,9 @@ struct RiskResult {
   /// model order. Indices into RiskModel::features(); labels via features()[k].label.
   std::vector<std::size_t> top_factors;
   std::optional<Counterfactual> counterfactual;  ///< none: already lowest band, or no single change suffices
+  /// Whether the counterfactual search ran (RiskOptions::counterfactual): without it, no
+  /// counterfactual says nothing about the case.
+  bool counterfactual_searched = false;
 };
 
 }  // namespace pact
@@ -292,6 +299,39 @@ struct RiskResult {
 namespace pact {
 
 namespace detail {
+
+/// The risk effect of feature k at value x: b_k (x - reference_k), with the sign turned in the
+/// hazard form (where the linear predictor is on the exit hazard). The single-case and the batch
+/// paths both compute it here, so that their top factors agree.
+inline double risk_effect(const RiskModelData& m, std::size_t k, double x) noexcept {
+  const double contribution = m.features[k].coefficient * (x - m.features[k].reference);
+  return m.form == RiskForm::logistic ? contribution : -contribution;
+}
+
+/// Writes the indices of up to max_top_factors features that raise the risk most (risk effect >
+/// 0), largest first, ties in model order, into `top`, and returns how many there are. `values`
+/// holds every feature's value (as linear_predictor computes them). No allocation: the batch
+/// calls it for every row.
+inline std::size_t top_factors(const RiskModelData& m, const double* values, std::int32_t* top) noexcept {
+  double effect[max_top_factors] = {};
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < m.features.size(); ++k) {
+    const double e = risk_effect(m, k, values[k]);
+    if (!(e > 0.0)) continue;
+    // Insertion after every equal or larger effect keeps ties in model order (a stable sort).
+    std::size_t at = count;
+    while (at > 0 && effect[at - 1] < e) --at;
+    if (at >= max_top_factors) continue;
+    if (count < max_top_factors) ++count;
+    for (std::size_t t = count - 1; t > at; --t) {
+      effect[t] = effect[t - 1];
+      top[t] = top[t - 1];
+    }
+    effect[at] = e;
+    top[at] = static_cast<std::int32_t>(k);
+  }
+  return count;
+}
 
 /// Severity drops closer than this are ties (severities are authored with a few decimals, and
 /// their differences should not be split by rounding).
@@ -384,7 +424,6 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
       result.horizons.push_back({months, result.survival[static_cast<std::size_t>(months - 1)]});
   }
 
-  const double direction = m.form == RiskForm::logistic ? 1.0 : -1.0;
   result.contributions.resize(n);
   for (std::size_t k = 0; k < n; ++k) {
     FeatureContribution& c = result.contributions[k];
@@ -392,17 +431,13 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
     c.reference = m.features[k].reference;
     c.imputed = imputed[k] != 0;
     c.contribution = m.features[k].coefficient * (c.value - c.reference);
-    c.risk_effect = direction * c.contribution;
+    c.risk_effect = detail::risk_effect(m, k, c.value);
   }
-  std::vector<std::size_t> raising;
-  for (std::size_t k = 0; k < n; ++k)
-    if (result.contributions[k].risk_effect > 0.0) raising.push_back(k);
-  std::stable_sort(raising.begin(), raising.end(), [&](std::size_t a, std::size_t b) {
-    return result.contributions[a].risk_effect > result.contributions[b].risk_effect;
-  });
-  if (raising.size() > 3) raising.resize(3);
-  result.top_factors = std::move(raising);
+  std::array<std::int32_t, max_top_factors> top{};
+  const std::size_t top_count = detail::top_factors(m, values.data(), top.data());
+  for (std::size_t t = 0; t < top_count; ++t) result.top_factors.push_back(static_cast<std::size_t>(top[t]));
 
+  result.counterfactual_searched = options.counterfactual;
   if (!options.counterfactual || result.band == 0 || m.actionable_items.empty()) return result;
 
   // Rescore the whole case with one actionable item changed at a time: a change moves every
@@ -487,6 +522,17 @@ struct RiskBatchOutputs {
   std::int32_t* band = nullptr;          ///< rows; index into RiskModel::bands(), -1 = no risk
   std::int32_t* risk_status = nullptr;   ///< rows; a RiskStatus, 0 = scored
   std::int32_t* imputed_features = nullptr;  ///< rows; features that took their reference, -1 = no risk
+  /// rows x features: each feature's value x_k (its reference when imputed), as score_risk's
+  /// contributions report it; NaN = no risk. A fit on a caseload reads its design from here.
+  double* feature_values = nullptr;
+  /// rows x max_top_factors: indices into RiskModel::features() of the features that raise the
+  /// risk most, as score_risk's top_factors; -1 fills the rest of the row (and a row without risk).
+  std::int32_t* top_factors = nullptr;
+  /// rows x survival_months: S(1) .. S(survival_months), the probability of still being in care
+  /// m months after the assessment, as score_risk's survival curve; NaN = no risk. Hazard form
+  /// only; survival_months in [1, max_horizon_months].
+  double* survival = nullptr;
+  int survival_months = 0;
 };
 
 /// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
@@ -496,7 +542,8 @@ struct RiskBatchOutputs {
 /// hazard-form row without the months in care keeps its instrument outputs and gets NaN / -1
 /// risk outputs with RiskStatus::missing_duration. Counterfactuals are not computed here. In the
 /// summary, `scored` counts the rows with a risk. Throws InvalidArgument when the matrix does not
-/// have one column per item.
+/// have one column per item, or when a survival curve is asked of a logistic model or for a
+/// length outside [1, max_horizon_months].
 inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView responses, const RiskBatchOutputs& out,
                                      unsigned threads = 1) {
   const detail::RiskModelData& m = model.data();
@@ -507,8 +554,17 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
   if (static_cast<std::size_t>(responses.cols()) != items)
     throw InvalidArgument("responses", "expected " + std::to_string(items) + " columns (one per item of " +
                                            m.instrument.id() + "), got " + std::to_string(responses.cols()));
+  if (out.survival) {
+    if (m.form != RiskForm::discrete_hazard)
+      throw InvalidArgument("survival", "a logistic model has no survival curve (it answers at its horizon only)");
+    if (out.survival_months < 1 || out.survival_months > max_horizon_months)
+      throw InvalidArgument("survival_months", "expected a number of months in [1, " +
+                                                   std::to_string(max_horizon_months) + "], got " +
+                                                   std::to_string(out.survival_months));
+  }
   const auto rows = static_cast<std::size_t>(responses.rows());
   const auto stride = static_cast<std::size_t>(responses.outerStride());
+  const auto curve_months = static_cast<std::size_t>(out.survival ? out.survival_months : 0);
   const unsigned workers = detail::worker_count(threads, rows, 2048);
   std::vector<std::size_t> rejected(workers, 0);
   const BatchOutputs& io = out.instrument;
@@ -567,7 +623,10 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         if (out.probability) out.probability[i] = nan;
         if (out.band) out.band[i] = -1;
         if (out.imputed_features) out.imputed_features[i] = -1;
+        if (out.top_factors) std::fill_n(out.top_factors + i * max_top_factors, max_top_factors, -1);
         if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
+        if (out.feature_values) std::fill_n(out.feature_values + i * features, features, nan);
+        if (out.survival) std::fill_n(out.survival + i * curve_months, curve_months, nan);
         continue;
       }
       const double p = detail::chronicity_probability(m, eta, t0);
@@ -575,7 +634,15 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
       if (out.probability) out.probability[i] = p;
       if (out.band) out.band[i] = detail::band_of(m, p);
       if (out.imputed_features) out.imputed_features[i] = imputed_count;
+      if (out.top_factors) {
+        std::int32_t* top = out.top_factors + i * max_top_factors;
+        const std::size_t count = detail::top_factors(m, values, top);
+        std::fill(top + count, top + max_top_factors, -1);
+      }
       if (out.risk_status) out.risk_status[i] = 0;
+      if (out.feature_values) std::copy_n(values, features, out.feature_values + i * features);
+      if (out.survival)
+        detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
     }
     rejected[worker] = bad;
   });

@@ -9,6 +9,7 @@ pact is driven through tests/tools/pact_formats_tool (path in PACT_FORMATS_TOOL)
 import copy
 import csv
 import json
+import math
 import os
 import pathlib
 import subprocess
@@ -138,6 +139,109 @@ def test_results_of_a_csv_input_match_the_schema_and_the_documented_columns(tmp_
     assert rows[2][2] == "Castilla y León, norte"
 
 
+# ---------------------------------------------------------------------------------------------
+# Results with a chronicity-risk model
+# ---------------------------------------------------------------------------------------------
+
+SMALL = DATA / "instruments" / "small.json"
+FIXTURE_MODELS = {"logistic": DATA / "models" / "logistic.json", "hazard": DATA / "models" / "hazard.json"}
+SMALL_EXAMPLES = [p for p in EXAMPLES if p.name.startswith("small-")]
+
+
+@pytest.mark.parametrize("counterfactual", ["0", "1"])
+@pytest.mark.parametrize("language", ["es", "en", "fr"])
+@pytest.mark.parametrize("model", sorted(FIXTURE_MODELS))
+@pytest.mark.parametrize("example", SMALL_EXAMPLES, ids=lambda p: p.name)
+def test_results_with_risk_pact_writes_match_the_schema(example, model, language, counterfactual):
+    args = ["risk-result", SMALL, FIXTURE_MODELS[model], example, language, counterfactual]
+    if model == "hazard":
+        args.append("3,30")
+    if model == "hazard" and "a3" not in load(example)["responses"]:
+        # The hazard model needs the months in care (item a3) to place the case on its bands.
+        run = tool(*args)
+        assert run.returncode == 1 and run.stderr.split("\t", 1)[0] == "/responses/a3"
+        return
+    result = pact_json(*args)
+    RESULT.validate(result)
+    risk = result["risk"]
+    assert risk["status"] == "ok"
+    assert risk["model"]["id"] == "test-" + model
+    assert risk["model"]["instrument"] == result["instrument"]
+    assert ("counterfactual" in risk) == (counterfactual == "1")
+    if model == "hazard":
+        assert [h["months"] for h in risk["horizons"]] == [3, 30]
+        assert len(risk["survival"]) == 30
+
+
+@pytest.mark.parametrize("language", ["es", "ca", "en", "fr"])
+def test_the_default_model_writes_results_that_match_the_schema(language):
+    result = pact_json("risk-result", "bundled", "bundled", DATA / "assessments" / "pact-example.json", language, "1",
+                       "36,6")
+    RESULT.validate(result)
+    assert result["risk"]["model"]["id"] == "pact-chronicity"
+    assert result["risk"]["language"] == (language if language != "fr" else "es")
+    assert len(result["risk"]["survival"]) == 36
+
+
+def test_the_logistic_risk_of_the_full_small_case_is_computed_independently():
+    # tests/data/assessments/small-full.json: a1 = 3 (.75), a2 = 0, a3 = 18 (.75), b1 = 2, b2 = 40 (.6),
+    # c1 = 10 (1). Dimension A = (2*.75 + 0 + .75) / 4 = .5625, C = 1, composite .675 (as above).
+    # The logistic fixture's features from its JSON, evaluated here without pact.
+    model = load(FIXTURE_MODELS["logistic"])
+    b = {f["id"]: f for f in model["features"]}
+    x = {"dim_a": 0.5625, "sev_c1": 1.0, "log_a3": math.log1p(18.0), "hinge_b1": max(0.0, 2.0 - b["hinge_b1"]["knot"]),
+         "composite": 0.675}
+    x["high_a"] = 1.0 if x["dim_a"] >= b["high_a"]["at_least"] else 0.0
+    x["a_x_c1"] = x["dim_a"] * x["sev_c1"]
+    eta = model["intercept"]["coefficient"] + sum(b[k]["coefficient"] * v for k, v in x.items())
+    p = 1.0 / (1.0 + math.exp(-eta))
+    result = pact_json("risk-result", SMALL, FIXTURE_MODELS["logistic"], DATA / "assessments" / "small-full.json", "en")
+    risk = result["risk"]
+    assert risk["linear_predictor"] == pytest.approx(eta, abs=1e-12)
+    assert risk["probability"] == pytest.approx(p, abs=1e-12)
+    band = max(i for i, band in enumerate(model["bands"]) if p >= band["min_probability"])
+    assert risk["band"]["id"] == model["bands"][band]["id"]
+    for c in risk["contributions"]:
+        expected = b[c["feature"]]["coefficient"] * (x[c["feature"]] - b[c["feature"]]["reference"])
+        assert c["contribution"] == pytest.approx(expected, abs=1e-12), c["feature"]
+        assert c["direction"] == ("raises" if expected > 0 else "lowers" if expected < 0 else "none")
+    raising = sorted((f for f in x if b[f]["coefficient"] * (x[f] - b[f]["reference"]) > 0),
+                     key=lambda f: -b[f]["coefficient"] * (x[f] - b[f]["reference"]))
+    assert [t["feature"] for t in risk["top_factors"]] == raising[:3]
+
+
+def test_json_lines_results_with_risk_match_the_schema_and_say_why_a_row_has_none(tmp_path):
+    results, errors = tmp_path / "results.jsonl", tmp_path / "errors.csv"
+    counts = pact_json("stream", SMALL, DATA / "assessments" / "small-batch.jsonl", results, errors,
+                       FIXTURE_MODELS["hazard"])
+    assert counts == {"read": 6, "accepted": 3, "rejected": 3, "written": 3}
+    lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        RESULT.validate(line)
+    # j-02 has no answer to a3, the months in care the hazard model needs.
+    assert [(r["case_id"], r["risk"]["status"]) for r in lines] == [
+        ("j-01", "ok"), ("j-02", "missing_duration"), ("j-05", "ok")]
+    assert set(lines[1]["risk"]) == {"status", "model"}
+
+
+def test_csv_results_with_risk_have_the_documented_columns(tmp_path):
+    results, errors = tmp_path / "results.csv", tmp_path / "errors.csv"
+    pact_json("stream", SMALL, DATA / "assessments" / "small-batch.csv", results, errors, FIXTURE_MODELS["hazard"])
+    with open(results, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with open(results, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    # docs/formats.md: the instrument's columns, then the risk columns in this order.
+    assert header[-12:] == ["risk_status", "risk_probability", "risk_band", "risk_band_label", "risk_linear_predictor",
+                            "risk_horizon_months", "risk_imputed_count", "risk_top_factors", "risk_model_id",
+                            "risk_model_version", "risk_model_hash", "risk_model_status"]
+    assert header[-16:-12] == ["instrument_id", "instrument_version", "instrument_hash", "pact_version"]
+    assert [(r["case_id"], r["risk_status"]) for r in rows] == [("c-01", "ok"), ("c-02", "missing_duration"),
+                                                                 ("c-05", "ok")]
+    assert rows[1]["risk_probability"] == "" and rows[1]["risk_model_id"] == "test-hazard"
+    assert 0 < float(rows[0]["risk_probability"]) < 1
+
+
 INVALID = load(DATA / "assessments" / "invalid.json")
 
 
@@ -166,6 +270,8 @@ WITH_RISK = load(DATA / "results" / "small-with-risk.json")
 
 def test_a_result_with_a_risk_section_matches_the_schema():
     RESULT.validate(WITH_RISK)
+    # The form of a row the model could not score: its status and the model's stamp, nothing else.
+    RESULT.validate(changed(["risk"], {"status": "missing_duration", "model": WITH_RISK["risk"]["model"]}))
 
 
 def changed(path, value=None, delete=False):
@@ -182,6 +288,13 @@ def changed(path, value=None, delete=False):
 
 @pytest.mark.parametrize("name,result", [
     ("probability above 1", changed(["risk", "probability"], 1.5)),
+    ("scored risk without a probability", changed(["risk", "probability"], delete=True)),
+    ("unscored risk with a probability", changed(["risk", "status"], "missing_duration")),
+    ("unknown risk status", changed(["risk", "status"], "maybe")),
+    ("top factor that lowers the risk", changed(["risk", "top_factors", 0, "risk_effect"], -0.2625)),
+    ("model stamp without its instrument", changed(["risk", "model", "instrument"], delete=True)),
+    ("counterfactual band without a label", changed(["risk", "counterfactual", "band"], "medium")),
+    ("hazard form without its extra horizons", changed(["risk", "horizons"], delete=True)),
     ("unknown band", changed(["risk", "band", "id"], "extreme")),
     ("hazard form without its survival curve", changed(["risk", "survival"], delete=True)),
     ("logistic form with a survival curve", changed(["risk", "form"], "logistic")),

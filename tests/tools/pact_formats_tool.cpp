@@ -5,16 +5,23 @@
 //       the assessment read and written back by pact (write_assessment_json)
 //   pact_formats_tool result <instrument> <assessment.json> [language]
 //       the result object of the assessment
-//   pact_formats_tool stream <instrument> <input.csv|.jsonl> <results.csv|.jsonl> <errors.csv>
-//       streams the input into results and errors; prints {"read", "accepted", "rejected", "written"}
+//   pact_formats_tool risk-result <instrument> <model> <assessment.json> [language] [counterfactual 0|1] [horizons]
+//       the result object with its risk section (horizons: extra months, comma-separated)
+//   pact_formats_tool stream <instrument> <input.csv|.jsonl> <results.csv|.jsonl> <errors.csv> [model]
+//       streams the input into results and errors, with the model's risk when one is given;
+//       prints {"read", "accepted", "rejected", "written"}
 //
-// <instrument> is a file or "bundled". An error prints "<where>\t<reason>" to stderr and exits 1.
+// <instrument> and <model> are files or "bundled" (the model bundled with pact, which reads the
+// bundled instrument). An error prints "<where>\t<reason>" to stderr and exits 1.
 #include <pact/formats.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -22,17 +29,36 @@ pact::Instrument instrument_from(const std::string& arg) {
   return arg == "bundled" ? pact::Instrument::bundled() : pact::Instrument::load(arg);
 }
 
+pact::RiskModel model_from(const std::string& arg, const pact::Instrument& instrument) {
+  return arg == "bundled" ? pact::RiskModel::bundled() : pact::RiskModel::load(arg, instrument);
+}
+
+std::vector<int> horizons_from(const std::string& list) {
+  std::vector<int> months;
+  std::size_t at = 0;
+  while (at < list.size()) {
+    const std::size_t comma = std::min(list.find(',', at), list.size());
+    months.push_back(std::stoi(list.substr(at, comma - at)));
+    at = comma + 1;
+  }
+  return months;
+}
+
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 template <class Reader, class Writer>
-int stream(const pact::Instrument& instrument, Reader& reader, Writer& writer, std::ostream& errors_out) {
+int stream(const pact::Instrument& instrument, const pact::RiskModel* model, Reader& reader, Writer& writer,
+           std::ostream& errors_out) {
   pact::ErrorCsvWriter errors(errors_out);
   pact::AssessmentBatch batch;
   pact::ScoredBatch scored;
   while (reader.next(batch)) {
-    scored.score(instrument, batch);
+    if (model)
+      scored.score(*model, batch);
+    else
+      scored.score(instrument, batch);
     writer.write(batch, scored);
     errors.write(batch.errors());
   }
@@ -57,8 +83,25 @@ int run(int argc, char** argv) {
     }
     return 0;
   }
-  if (command == "stream" && argc == 6) {
+  if (command == "risk-result" && argc >= 5) {
     const auto instrument = instrument_from(argv[2]);
+    const auto model = model_from(argv[3], instrument);
+    const auto assessment = pact::read_assessment_file(model.instrument(), argv[4]);
+    pact::ResultOptions options;
+    if (argc >= 6) options.language = argv[5];
+    pact::RiskOptions risk_options;
+    risk_options.counterfactual = argc < 7 || std::string(argv[6]) != "0";
+    if (argc >= 8) risk_options.horizons = horizons_from(argv[7]);
+    const auto scores = pact::score(model.instrument(), assessment);
+    const auto risk = pact::score_risk(model, assessment.responses, scores, risk_options);
+    std::cout << pact::write_result_json(model, assessment, scores, risk, options) << "\n";
+    return 0;
+  }
+  if (command == "stream" && (argc == 6 || argc == 7)) {
+    const auto instrument = instrument_from(argv[2]);
+    const std::optional<pact::RiskModel> model =
+        argc == 7 ? std::optional<pact::RiskModel>(model_from(argv[6], instrument)) : std::nullopt;
+    const pact::RiskModel* model_ptr = model ? &*model : nullptr;
     const std::string input = argv[3], results = argv[4];
     std::ofstream results_out(results, std::ios::binary), errors_out(argv[5], std::ios::binary);
     if (!results_out || !errors_out) throw pact::IoError(results, "cannot open the outputs");
@@ -66,11 +109,19 @@ int run(int argc, char** argv) {
       if (ends_with(results, ".csv")) {
         pact::ResultCsvOptions options;
         options.attributes = attributes;
+        if (model) {
+          pact::CsvResultWriter writer(*model, results_out, options);
+          return stream(instrument, model_ptr, reader, writer, errors_out);
+        }
         pact::CsvResultWriter writer(instrument, results_out, options);
-        return stream(instrument, reader, writer, errors_out);
+        return stream(instrument, model_ptr, reader, writer, errors_out);
+      }
+      if (model) {
+        pact::JsonlResultWriter writer(*model, results_out);
+        return stream(instrument, model_ptr, reader, writer, errors_out);
       }
       pact::JsonlResultWriter writer(instrument, results_out);
-      return stream(instrument, reader, writer, errors_out);
+      return stream(instrument, model_ptr, reader, writer, errors_out);
     };
     if (ends_with(input, ".csv")) {
       pact::CsvAssessmentReader reader(instrument, std::filesystem::path(input));
@@ -79,8 +130,10 @@ int run(int argc, char** argv) {
     pact::JsonlAssessmentReader reader(instrument, std::filesystem::path(input));
     return run_with(reader, {});
   }
-  std::fprintf(stderr, "usage: pact_formats_tool assessment|result <instrument> <assessment.json> [language]\n"
-                       "       pact_formats_tool stream <instrument> <input.csv|.jsonl> <results.csv|.jsonl> <errors.csv>\n");
+  std::fprintf(stderr,
+               "usage: pact_formats_tool assessment|result <instrument> <assessment.json> [language]\n"
+               "       pact_formats_tool risk-result <instrument> <model> <assessment.json> [language] [0|1] [horizons]\n"
+               "       pact_formats_tool stream <instrument> <input.csv|.jsonl> <results.csv|.jsonl> <errors.csv> [model]\n");
   return 2;
 }
 

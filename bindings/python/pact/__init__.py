@@ -1,20 +1,26 @@
 """pact: a common diagnostic instrument for social exclusion and a chronicity-risk model.
 
 Scores assessments against an instrument (dimension scores with coverage, a composite index,
-its severity level, critical factors), measures caseloads with the Alkire-Foster counting
-method, and works with pandas and numpy in and out.
+its severity level, critical factors) and a chronicity-risk model (the probability of still
+being in care at the horizon, its band, the factors that raise it), measures caseloads with the
+Alkire-Foster counting method, fits and validates the risk model, and works with pandas and
+numpy in and out. The computations are pact's C++ library; this package is a thin shell.
 
 >>> import pact
 >>> inst = pact.Instrument.default()
 >>> inst.id, inst.version
 ('pact-instrument', '1.0.0')
+>>> df = pact.score([{"emp_work_status": 4, "hou_homelessness": 1, "tic_months_in_care": 30}])
+>>> list(df.columns[-8:])
+['risk', 'band', 'band_label', 'top_factor_1', 'top_factor_2', 'top_factor_3', 'imputed_features', 'risk_status']
 
-Every result carries the instrument's id, version and content hash. Scores support a
-professional's judgement; they never replace it.
+Every result carries the instrument's and the model's id, version and content hash. Scores
+support a professional's judgement; they never replace it.
 """
 
 from ._pact import (  # noqa: F401  (re-exported)
     Error,
+    FitError,
     InvalidArgument,
     IoError,
     LimitError,
@@ -22,20 +28,33 @@ from ._pact import (  # noqa: F401  (re-exported)
     ValidationError,
     __version__,
 )
+from . import metrics, plot
 from .counting import AlkireFoster, alkire_foster
+from .fitting import FitResult, fit
 from .instrument import Instrument
-from .scoring import score
+from .risk import RiskModel
+from .scoring import score, score_one
+from .simulation import simulate
+
 
 __all__ = [
     "AlkireFoster",
     "Error",
+    "FitError",
+    "FitResult",
     "Instrument",
     "InvalidArgument",
     "IoError",
     "LimitError",
     "ParseError",
+    "RiskModel",
     "ValidationError",
     "alkire_foster",
+    "fit",
+    "metrics",
+    "plot",
     "score",
+    "score_one",
+    "simulate",
     "__version__",
 ]

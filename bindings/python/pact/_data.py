@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -36,6 +38,24 @@ def _column_to_float(column: pd.Series, item_id: str, item_type: str) -> np.ndar
     return values
 
 
+def given_case_by_case(data) -> bool:
+    """Whether `data` is one case (a mapping or Series of responses by item id) or a list of them."""
+    if isinstance(data, (Mapping, pd.Series)):
+        return True
+    return isinstance(data, (list, tuple)) and len(data) > 0 and all(isinstance(c, Mapping) for c in data)
+
+
+def as_frame(data):
+    """`data` as a DataFrame when it is given case by case; anything else unchanged."""
+    if isinstance(data, pd.Series):
+        return data.to_frame().T.infer_objects()
+    if isinstance(data, Mapping):
+        return pd.DataFrame([dict(data)])
+    if given_case_by_case(data):
+        return pd.DataFrame([dict(c) for c in data])
+    return data
+
+
 def response_matrix(data, instrument) -> tuple:
     """(matrix, index): the responses of `data` as a rows x items float64 matrix in instrument
     order, and the row labels to give the results.
@@ -43,10 +63,17 @@ def response_matrix(data, instrument) -> tuple:
     A DataFrame is matched by column name (item ids; other columns are ignored; a missing item
     column means that item is unanswered, and is an error for a required item). A 2-D array must
     already have one column per item in instrument order: C-contiguous float64 is used without a
-    copy.
+    copy. A mapping (or Series) of responses by item id is one case; a list of them, several.
     """
+    one_or_more_cases = given_case_by_case(data)
+    data = as_frame(data)
     if isinstance(data, pd.DataFrame):
         items = instrument.items()
+        if one_or_more_cases:
+            # Responses given case by case name items only: a key that is no item is a typo.
+            unknown = [str(c) for c in data.columns if c not in items.index]
+            if unknown:
+                raise ValueError(f"not an item of {instrument.id}: {', '.join(unknown)}")
         missing_required = [i for i in items.index[items["required"]] if i not in data.columns]
         if missing_required:
             raise ValueError(f"missing required item column(s): {', '.join(missing_required)}")
@@ -86,3 +113,18 @@ def group_codes(by, n: int, data=None):
     names = sorted(labels.unique())
     codes = pd.Categorical(labels, categories=names).codes.astype(np.int32)
     return codes, names
+
+
+def case_vector(case, instrument) -> np.ndarray:
+    """One case's responses in instrument order (NaN = missing) from a mapping or Series by
+    item id, or from a 1-D sequence already in instrument order."""
+    if isinstance(case, (Mapping, pd.Series)):
+        matrix, _ = response_matrix(case, instrument)
+        return matrix[0]
+    vector = np.asarray(case, dtype=np.float64)
+    if vector.ndim != 1 or vector.shape[0] != len(instrument.item_ids):
+        raise ValueError(
+            f"a case must be a mapping of item ids to responses or one response per item of "
+            f"{instrument.id} ({len(instrument.item_ids)}), got shape {vector.shape}"
+        )
+    return vector

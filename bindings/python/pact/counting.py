@@ -21,7 +21,8 @@ class AlkireFoster:
     ratio H*A, and M the measure for the requested alpha (M0, M1 or M2). Per dimension:
     uncensored and censored headcounts and the contribution to M (sums to 1). With ``by=``,
     ``groups`` has one row per subgroup: n, population share, H, A, M0, M and its contribution
-    to M (contributions sum to 1 and ``sum(share * M) == M``).
+    to M (contributions sum to 1 and ``sum(share * M) == M``), and ``group_contribution`` the
+    contribution of each dimension to each subgroup's M (groups x dimensions).
     """
 
     k: float
@@ -37,13 +38,26 @@ class AlkireFoster:
     censored_headcount: pd.Series
     contribution: pd.Series
     groups: Optional[pd.DataFrame] = None
+    group_contribution: Optional[pd.DataFrame] = None
     incomplete: int = 0
+
+    def summary(self) -> pd.DataFrame:
+        """One row per dimension: weight, uncensored and censored headcount, contribution to M."""
+        return pd.concat(
+            [self.weights, self.uncensored_headcount, self.censored_headcount, self.contribution], axis=1
+        )
 
 
 def _result(raw: dict, dimensions: list) -> AlkireFoster:
     total = raw["total"]
     groups = None
+    group_contribution = None
     if raw["groups"]:
+        group_contribution = pd.DataFrame(
+            [g["measures"]["contribution"] for g in raw["groups"]],
+            index=pd.Index([g["group"] for g in raw["groups"]], name="group"),
+            columns=dimensions,
+        )
         groups = pd.DataFrame(
             [
                 {
@@ -73,6 +87,7 @@ def _result(raw: dict, dimensions: list) -> AlkireFoster:
         censored_headcount=pd.Series(total["censored_headcount"], index=dimensions, name="censored_headcount"),
         contribution=pd.Series(total["contribution"], index=dimensions, name="contribution"),
         groups=groups,
+        group_contribution=group_contribution,
         incomplete=raw["incomplete"],
     )
 

@@ -9,6 +9,10 @@ namespace pact_python {
 void bind_instrument(pybind11::module_& m);
 void bind_scoring(pybind11::module_& m);
 void bind_counting(pybind11::module_& m);
+void bind_risk(pybind11::module_& m);
+void bind_fitting(pybind11::module_& m);
+void bind_metrics(pybind11::module_& m);
+void bind_formats(pybind11::module_& m);
 
 }  // namespace pact_python
 

@@ -329,8 +329,8 @@ void bind_counting(py::module_& m) {
         }
         return counting_result(r);
       },
-      py::arg("values"), py::arg("cutoffs"), py::arg("weights") = py::none(), py::arg("k"), py::arg("alpha") = 0,
-      py::arg("group_codes") = py::none(), py::arg("group_names") = py::none());
+      py::arg("values"), py::arg("cutoffs"), py::arg("weights") = py::none(), py::arg("k") = 1.0 / 3.0,
+      py::arg("alpha") = 0, py::arg("group_codes") = py::none(), py::arg("group_names") = py::none());
 
   m.def(
       "alkire_foster_from_scores",
@@ -345,7 +345,7 @@ void bind_counting(py::module_& m) {
         }
         return counting_result(r);
       },
-      py::arg("instrument"), py::arg("dimension_scores"), py::arg("k"), py::arg("alpha") = 0,
+      py::arg("instrument"), py::arg("dimension_scores"), py::arg("k") = 1.0 / 3.0, py::arg("alpha") = 0,
       py::arg("group_codes") = py::none(), py::arg("group_names") = py::none());
 }
 

@@ -1,6 +1,7 @@
-// pact: batches of assessments read from a stream (CSV, JSON Lines) and their scores. A batch is
-// a dense row-major matrix of responses that score_batch reads in place, with each row's case id,
-// date, attributes and source line, and an error record for every row the reader rejected.
+// pact: batches of assessments read from a stream (CSV, JSON Lines) and their scores (with or
+// without a chronicity-risk model). A batch is a dense row-major matrix of responses that
+// score_batch reads in place, with each row's case id, date, attributes and source line, and an
+// error record for every row the reader rejected.
 #ifndef PACT_FORMATS_BATCH_HPP
 #define PACT_FORMATS_BATCH_HPP
 
@@ -8,6 +9,7 @@
 #include "pact/error.hpp"
 #include "pact/instrument.hpp"
 #include "pact/matrix.hpp"
+#include "pact/risk_model.hpp"
 #include "pact/scoring.hpp"
 
 #include <cmath>
@@ -193,42 +195,41 @@ class AssessmentBatch {
   std::vector<RowError> errors_;
 };
 
-/// The scores of a batch, as score_batch writes them, kept for the result writers. Its memory
-/// is reused from batch to batch.
+/// The scores of a batch, as score_batch (or score_risk_batch) writes them, kept for the result
+/// writers. Its memory is reused from batch to batch.
 class ScoredBatch {
  public:
   /// Scores every accepted row of `batch` (see score_batch; `threads` = 0 uses every hardware
   /// thread). A row a pact reader accepted always scores: the readers check each response with
   /// the same rule as the kernel. Rows filled by hand may not; their status() says why.
   BatchSummary score(const Instrument& instrument, const AssessmentBatch& batch, unsigned threads = 1) {
-    if (batch.item_count() != instrument.item_count())
-      throw InvalidArgument("batch", "the batch has " + std::to_string(batch.item_count()) + " items per row, the instrument " +
-                                         instrument.id() + " has " + std::to_string(instrument.item_count()));
-    instrument_ = instrument;
-    rows_ = batch.size();
-    const std::size_t dims = instrument.dimension_count(), items = instrument.item_count();
-    dimension_scores_.resize(rows_ * dims);
-    dimension_coverage_.resize(rows_ * dims);
-    item_severities_.resize(rows_ * items);
-    composite_.resize(rows_);
-    composite_coverage_.resize(rows_);
-    deprivation_score_.resize(rows_);
-    level_.resize(rows_);
-    deprived_count_.resize(rows_);
-    status_.resize(rows_);
-    error_item_.resize(rows_);
-    BatchOutputs out;
-    out.dimension_scores = dimension_scores_.data();
-    out.dimension_coverage = dimension_coverage_.data();
-    out.item_severities = item_severities_.data();
-    out.composite = composite_.data();
-    out.composite_coverage = composite_coverage_.data();
-    out.level = level_.data();
-    out.deprivation_score = deprivation_score_.data();
-    out.deprived_count = deprived_count_.data();
-    out.status = status_.data();
-    out.error_item = error_item_.data();
+    const BatchOutputs out = prepare(instrument, batch);
+    model_.reset();
     return score_batch(instrument, batch.responses(), out, threads);
+  }
+
+  /// Scores every accepted row of `batch` with the model's instrument and its chronicity risk in
+  /// one pass (see score_risk_batch): the instrument's outputs exactly as score() gives them, and
+  /// per row the risk status, linear predictor, probability, band, imputed features and top
+  /// factors, each equal to score_risk's to the bit. No counterfactuals. The summary counts the
+  /// rows with a risk as scored.
+  BatchSummary score(const RiskModel& model, const AssessmentBatch& batch, unsigned threads = 1) {
+    RiskBatchOutputs out;
+    out.instrument = prepare(model.instrument(), batch);
+    model_ = model;
+    linear_predictor_.resize(rows_);
+    probability_.resize(rows_);
+    band_.resize(rows_);
+    risk_status_.resize(rows_);
+    imputed_features_.resize(rows_);
+    top_factors_.resize(rows_ * max_top_factors);
+    out.linear_predictor = linear_predictor_.data();
+    out.probability = probability_.data();
+    out.band = band_.data();
+    out.risk_status = risk_status_.data();
+    out.imputed_features = imputed_features_.data();
+    out.top_factors = top_factors_.data();
+    return score_risk_batch(model, batch.responses(), out, threads);
   }
 
   std::size_t size() const noexcept { return rows_; }
@@ -240,6 +241,31 @@ class ScoredBatch {
   std::span<const double> dimension_scores(std::size_t row) const {
     const std::size_t dims = instrument_->dimension_count();
     return {dimension_scores_.data() + checked(row) * dims, dims};
+  }
+
+  /// Whether the batch was scored with a risk model, and which.
+  bool has_risk() const noexcept { return model_.has_value(); }
+  const RiskModel& risk_model() const {
+    if (!model_) throw InvalidArgument("scored", "the batch was scored without a risk model");
+    return *model_;
+  }
+  /// Why the row has no risk (RiskStatus::ok when it has one).
+  RiskStatus risk_status(std::size_t row) const { return static_cast<RiskStatus>(risk_status_[risk_row(row)]); }
+  /// b'x (plus b0 in the logistic form); NaN without a risk.
+  double risk_linear_predictor(std::size_t row) const { return linear_predictor_[risk_row(row)]; }
+  /// P(still in care at the model's horizon); NaN without a risk.
+  double risk_probability(std::size_t row) const { return probability_[risk_row(row)]; }
+  /// Index into RiskModel::bands(); -1 without a risk.
+  std::int32_t risk_band(std::size_t row) const { return band_[risk_row(row)]; }
+  /// Features that took their reference value; -1 without a risk.
+  std::int32_t risk_imputed_features(std::size_t row) const { return imputed_features_[risk_row(row)]; }
+  /// Up to max_top_factors indices into RiskModel::features(), largest risk effect first (as
+  /// RiskResult::top_factors); empty without a risk.
+  std::span<const std::int32_t> risk_top_factors(std::size_t row) const {
+    const std::int32_t* top = top_factors_.data() + risk_row(row) * max_top_factors;
+    std::size_t count = 0;
+    while (count < max_top_factors && top[count] >= 0) ++count;
+    return {top, count};
   }
 
   /// Everything score() reports for row `row`, rebuilt from the batch outputs into `out`
@@ -279,8 +305,47 @@ class ScoredBatch {
     return row;
   }
 
+  BatchOutputs prepare(const Instrument& instrument, const AssessmentBatch& batch) {
+    if (batch.item_count() != instrument.item_count())
+      throw InvalidArgument("batch", "the batch has " + std::to_string(batch.item_count()) + " items per row, the instrument " +
+                                         instrument.id() + " has " + std::to_string(instrument.item_count()));
+    instrument_ = instrument;
+    rows_ = batch.size();
+    const std::size_t dims = instrument.dimension_count(), items = instrument.item_count();
+    dimension_scores_.resize(rows_ * dims);
+    dimension_coverage_.resize(rows_ * dims);
+    item_severities_.resize(rows_ * items);
+    composite_.resize(rows_);
+    composite_coverage_.resize(rows_);
+    deprivation_score_.resize(rows_);
+    level_.resize(rows_);
+    deprived_count_.resize(rows_);
+    status_.resize(rows_);
+    error_item_.resize(rows_);
+    BatchOutputs out;
+    out.dimension_scores = dimension_scores_.data();
+    out.dimension_coverage = dimension_coverage_.data();
+    out.item_severities = item_severities_.data();
+    out.composite = composite_.data();
+    out.composite_coverage = composite_coverage_.data();
+    out.level = level_.data();
+    out.deprivation_score = deprivation_score_.data();
+    out.deprived_count = deprived_count_.data();
+    out.status = status_.data();
+    out.error_item = error_item_.data();
+    return out;
+  }
+
+  std::size_t risk_row(std::size_t row) const {
+    if (!model_) throw InvalidArgument("scored", "the batch was scored without a risk model");
+    return checked(row);
+  }
+
   std::optional<Instrument> instrument_;
+  std::optional<RiskModel> model_;
   std::size_t rows_ = 0;
+  std::vector<double> linear_predictor_, probability_;
+  std::vector<std::int32_t> band_, risk_status_, imputed_features_, top_factors_;
   std::vector<double> dimension_scores_, dimension_coverage_, item_severities_;
   std::vector<double> composite_, composite_coverage_, deprivation_score_;
   std::vector<std::int32_t> level_, deprived_count_, status_, error_item_;

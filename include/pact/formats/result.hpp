@@ -3,11 +3,8 @@
 // date and attributes, the instrument's id, version and content hash and the library version
 // (EU AI Act Art. 12 logging), and everything scoring produced: dimension scores with their
 // coverage, the composite and its level, the counting-method deprivation, the critical factors
-// and, optionally, each item's response and severity.
-//
-// The schema also defines an optional "risk" section (probability, band, survival curve,
-// contributions, top factors, counterfactual, the model's id, version, hash and status) for
-// cases scored with a chronicity-risk model; these writers do not produce it yet. A result
+// and, optionally, each item's response and severity. When a chronicity-risk model scored the
+// case, a "risk" section carries its result and explanation with the model's stamp; a result
 // without a risk model has no "risk" key.
 #ifndef PACT_FORMATS_RESULT_HPP
 #define PACT_FORMATS_RESULT_HPP
@@ -15,6 +12,7 @@
 #include "pact/assessment.hpp"
 #include "pact/formats/batch.hpp"
 #include "pact/instrument.hpp"
+#include "pact/risk_model.hpp"
 #include "pact/scoring.hpp"
 
 #include <span>
@@ -61,6 +59,44 @@ void append_result_json(std::string& out, const Instrument& instrument, const Ca
 /// One result object as JSON text.
 std::string write_result_json(const Instrument& instrument, const Assessment& assessment, const CaseScores& scores,
                               const ResultOptions& options = {});
+
+/// The language the risk section's model labels (features, bands) are written in: the result's
+/// language when the model has it, else the model's default. Item and option labels are the
+/// instrument's, in the result's language.
+inline const std::string& risk_language(const RiskModel& model, const std::string& result_language) {
+  for (const auto& language : model.languages())
+    if (language == result_language) return language;
+  return model.default_language();
+}
+
+/// Appends one result object with its "risk" section (docs/formats.md, "The risk section"):
+/// status "ok", the model's stamp, form, horizon, probability, band, linear predictor, imputed
+/// count, extra horizons and survival curve (hazard form), contributions, top factors and the
+/// counterfactual (left out when the search did not run, RiskOptions::counterfactual; null when
+/// no single change lowers the band). `scores` and `risk` must come from the model's instrument
+/// and the model (InvalidArgument otherwise).
+void append_result_json(std::string& out, const RiskModel& model, const CaseView& case_view, const CaseScores& scores,
+                        const RiskResult& risk, const ResultOptions& options = {});
+
+/// Appends one result object whose "risk" section says why the model gave no risk (status
+/// missing_duration or not_finite) and carries only the model's stamp besides.
+void append_result_json(std::string& out, const RiskModel& model, const CaseView& case_view, const CaseScores& scores,
+                        RiskStatus status, const ResultOptions& options = {});
+
+/// One result object with its risk section as JSON text (see append_result_json).
+std::string write_result_json(const RiskModel& model, const Assessment& assessment, const CaseScores& scores,
+                              const RiskResult& risk, const ResultOptions& options = {});
+
+/// Scores one assessment with the instrument and writes its result object: the one way the C
+/// API, the Python package and the command line turn an assessment into a result.
+std::string scored_result_json(const Instrument& instrument, const Assessment& assessment,
+                               const ResultOptions& options = {});
+
+/// Scores one assessment with the instrument and the model and writes its result with the risk
+/// section; a case the model cannot give a risk (no months in care) gets a risk section that
+/// says why. `risk_options` asks for extra horizons and the counterfactual (on by default).
+std::string scored_result_json(const RiskModel& model, const Assessment& assessment, const ResultOptions& options = {},
+                               const RiskOptions& risk_options = {});
 
 }  // namespace pact
 

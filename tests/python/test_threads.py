@@ -1,0 +1,88 @@
+"""Batch work releases the GIL: Python threads scoring (or fitting) at the same time give the
+results of a single call, and while one thread is inside pact the others keep running Python.
+
+A thread that held the GIL for a whole C++ batch would stop every other thread for as long as
+the batch runs; the tests watch another thread's progress for such a gap."""
+
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import caseload
+import pact
+from conftest import assert_frames_identical
+
+
+@pytest.fixture(scope="module")
+def responses():
+    frame, _ = caseload.responses(20000, 41)
+    # 300,000 rows by repeating: long enough for a batch to take a while on one thread.
+    return np.ascontiguousarray(np.tile(frame.to_numpy(), (15, 1)))
+
+
+def largest_gap_while(work):
+    """Runs `work` in a thread while this thread records the time as fast as it can; returns
+    (work's result, work's duration, the largest stretch of the work during which this thread
+    recorded nothing)."""
+    stamps = []
+    result = {}
+    recording = threading.Event()
+
+    def run():
+        recording.wait()
+        result["start"] = time.perf_counter()
+        result["value"] = work()
+        result["end"] = time.perf_counter()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    recording.set()
+    while thread.is_alive():
+        stamps.append(time.perf_counter())
+    thread.join()
+    start, end = result["start"], result["end"]
+    inside = [t for t in stamps if start < t < end]
+    gaps = np.diff([start, *inside, end])
+    return result["value"], end - start, gaps.max()
+
+
+def test_threads_give_identical_results(responses):
+    expected = pact.score(responses, threads=1)
+    results = [None] * 4
+
+    def work(k):
+        results[k] = pact.score(responses, threads=1 + k % 2)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        assert_frames_identical(r, expected)
+
+
+def test_other_threads_run_while_a_batch_is_scored(responses):
+    from pact import _pact
+
+    model = pact.RiskModel.default()
+    _, seconds, gap = largest_gap_while(lambda: _pact.score_risk_batch(model._native, responses, 1))
+    assert seconds > 0.05, "the batch is too small to tell"
+    # Holding the GIL would stall this thread for the whole batch; releasing it, only for the
+    # moments of Python work around the C++ call (and the operating system's scheduling).
+    assert gap < 0.5 * seconds, f"another thread stalled {gap:.3f} s during a {seconds:.3f} s batch"
+
+
+def test_other_threads_run_while_a_model_is_fitted():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(400000, 6))
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(6)])
+    df["y"] = (rng.random(len(df)) < 1 / (1 + np.exp(-(X @ np.linspace(-1, 1, 6))))).astype(float)
+    fit, seconds, gap = largest_gap_while(
+        lambda: pact.fit(df, outcome="y", features=[f"x{j}" for j in range(6)], threads=1))
+    assert fit.converged
+    assert seconds > 0.05, "the fit is too small to tell"
+    assert gap < 0.5 * seconds, f"another thread stalled {gap:.3f} s during a {seconds:.3f} s fit"
