@@ -42,6 +42,7 @@ struct ScoreOptions {
   bool items = false;
   bool counterfactual = false;
   bool quiet = false;
+  bool summary = false;
   ModelChoice models;
 };
 
@@ -253,6 +254,8 @@ int run(const ScoreOptions& o) {
   Progress progress(!o.quiet && stderr_is_terminal(), stream.size());
   CaseScores scratch;
   std::uint64_t written = 0;
+  std::vector<std::uint64_t> by_level(instrument.levels().size() + 1, 0);  // last: no composite
+  std::vector<std::uint64_t> by_band(model ? model->bands().size() + 1 : 1, 0);  // last: no risk
   try {
     for (std::uint64_t next = 0;; ++next) {
       Slot* slot = nullptr;
@@ -282,6 +285,14 @@ int run(const ScoreOptions& o) {
           std::cerr << o.input << ":" << e.line << ": " << (e.column.empty() ? "" : "column " + e.column + ": ")
                     << e.reason << "\n";
       if (audit) append_audit(*audit, slot->batch, slot->scored, scratch);
+      for (std::size_t i = 0; i < slot->batch.size(); ++i) {
+        const std::int32_t level = slot->scored.level(i);
+        ++by_level[level >= 0 ? static_cast<std::size_t>(level) : by_level.size() - 1];
+        if (model) {
+          const std::int32_t band = slot->scored.risk_band(i);
+          ++by_band[band >= 0 ? static_cast<std::size_t>(band) : by_band.size() - 1];
+        }
+      }
       written += slot->batch.size();
       progress.update(bytes_read, rows_read);
       std::lock_guard<std::mutex> lock(mutex);
@@ -307,6 +318,23 @@ int run(const ScoreOptions& o) {
             << std::fixed << std::setprecision(2) << seconds << " s ("
             << with_thousands(static_cast<std::uint64_t>(static_cast<double>(counts.read) / std::max(seconds, 1e-9)))
             << " rows/s)\n";
+  if (o.summary) {
+    const double scored = static_cast<double>(std::max<std::uint64_t>(1, counts.accepted));
+    auto line = [&](const std::string& label, std::uint64_t n) {
+      std::cerr << "  " << pad(label, 30) << std::right << std::setw(10) << with_thousands(n) << std::setw(8)
+                << std::fixed << std::setprecision(1) << 100.0 * static_cast<double>(n) / scored << "%\n";
+    };
+    std::cerr << "\n  by level\n";
+    for (std::size_t l = 0; l < instrument.levels().size(); ++l) line(instrument.levels()[l].label.in(o.lang), by_level[l]);
+    line("(composite not scored)", by_level.back());
+    if (model) {
+      std::cerr << "\n  by risk band (" << model->id() << " " << model->version() << ", "
+                << to_string(model->provenance().status) << ")\n";
+      for (std::size_t b = 0; b < model->bands().size(); ++b) line(model->bands()[b].label.in(o.lang), by_band[b]);
+      line("(no risk: no months in care)", by_band.back());
+    }
+    std::cerr << "\n";
+  }
   if (written != counts.accepted)
     throw Error(ErrorKind::internal, "", "rows scored and rows written differ: " + std::to_string(written) + " vs " +
                                              std::to_string(counts.accepted));
@@ -337,6 +365,7 @@ Command add_score(CLI::App& app) {
   sub->add_flag("--counterfactual", o->counterfactual,
                 "JSON Lines results: search the smallest change that lowers each case's band (slower)");
   sub->add_flag("-q,--quiet", o->quiet, "No progress bar");
+  sub->add_flag("--summary", o->summary, "Print the counts by level and by risk band");
   add_language_option(*sub, o->lang);
   add_threads_option(*sub, o->threads);
   o->models.add_options(*sub);
