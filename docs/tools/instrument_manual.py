@@ -52,8 +52,8 @@ TEXT = {
             "**Valore la situación actual.** {window}",
             "**Elija la opción cuyo ancla describe la situación.** Cada opción tiene un ancla "
             "escrita para que dos profesionales valoren igual.",
-            "**Pregunta que no procede.** Deje sin respuesta el ítem que no se aplica al caso: "
-            "reduce la cobertura de su dimensión pero no su puntuación. Una dimensión se puntúa "
+            "**Pregunta que no procede.** Salvo que la pregunta diga otra cosa, deje sin respuesta el "
+            "ítem que no se aplica al caso: reduce la cobertura de su dimensión pero no su puntuación. Una dimensión se puntúa "
             "cuando los ítems respondidos reúnen la parte de su peso indicada en "
             "«cobertura mínima»; el índice compuesto, cuando las dimensiones puntuadas reúnen al "
             "menos el {composite} del peso total.",
@@ -151,8 +151,9 @@ TEXT = {
             "**Rate the current situation.** {window}",
             "**Choose the option whose anchor describes the situation.** Every option has a written "
             "anchor so that two professionals rate alike.",
-            "**A question that does not apply.** Leave an item that does not apply to the case "
-            "unanswered: it lowers its dimension's coverage, not its score. A dimension is scored "
+            "**A question that does not apply.** Unless its question says otherwise, leave an item "
+            "that does not apply to the case unanswered: it lowers its dimension's coverage, not its "
+            "score. A dimension is scored "
             "when its answered items carry the share of its weight given as \"minimum coverage\"; "
             "the composite index when the scored dimensions carry at least {composite} of the total "
             "weight.",
