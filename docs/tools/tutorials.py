@@ -31,6 +31,7 @@ Exit status 0 when everything agrees, 1 otherwise, with what differs.
 from __future__ import annotations
 
 import argparse
+import csv
 import difflib
 import json
 import os
@@ -244,6 +245,14 @@ def run_nightly_batch(work: pathlib.Path, t: Transcript) -> None:
     bad_lines = [str(3002 + i) for i in range(3)]  # the header and 3000 good rows come first
     if [r.split(",")[0] for r in rejected[1:]] != bad_lines:
         t.problems.append(f"rejected.csv should list lines {bad_lines}, it holds {rejected}")
+    # Each team's capacity, and no more, is selected (rank order within the territory).
+    contact = night / "contact-list.csv"
+    if contact.exists():
+        with contact.open(newline="", encoding="utf-8") as f:
+            chosen = [r["territory"] for r in csv.DictReader(f) if r["selected"] == "1"]
+        counts = {team: chosen.count(team) for team in sorted(set(chosen))}
+        if counts != {"leon": 4, "salamanca": 3, "valladolid": 6}:
+            t.problems.append(f"the contact list selects {counts} cases per territory")
     # The second night: the errors were corrected at the source; the audit chain goes on.
     (export / "assessments.csv").write_bytes(sample)
     t.run("NIGHT=2026-11-24 ./nightly_batch.sh export/assessments.csv archive",
