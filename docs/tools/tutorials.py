@@ -17,8 +17,8 @@ A page marks its fenced blocks in the info string, after the language:
 * ```` ```console output ````: a piece of what the tutorial prints when `run`: the commands it
   runs (`$ ...`) and their output, in order. ```` ```markdown output=FILE ```` is a piece of a
   file it writes (relative to its working directory). A line holding only `…` stands for any
-  number of lines, `…` inside a line for any text; everything else must be equal. Pieces are
-  found in page order.
+  number of lines, `…` inside a line for any text; everything else must be equal, but for
+  blanks at the end of a line. Pieces are found in page order.
 
 `run` also checks each command's exit status and what the tutorial writes (the runs are listed
 in RUNS below). Inputs come from the environment, set by ctest (docs/CMakeLists.txt):
@@ -115,8 +115,8 @@ def pattern(piece: str) -> re.Pattern:
     for line in piece.rstrip("\n").split("\n"):
         if line.strip() == ELLIPSIS:
             parts.append(r"(?:[^\n]*\n)*?")
-        else:
-            parts.append(r"[^\n]*?".join(re.escape(p) for p in line.split(ELLIPSIS)) + r"\n")
+        else:  # trailing blanks (pandas pads its tables) are not significant
+            parts.append(r"[^\n]*?".join(re.escape(p) for p in line.rstrip().split(ELLIPSIS)) + r"[ \t]*\n")
     return re.compile("^" + "".join(parts), re.M)
 
 
