@@ -280,13 +280,31 @@ def run_recalibration(work: pathlib.Path, t: Transcript) -> None:
     if model.exists():
         doc = json.loads(model.read_text(encoding="utf-8"))
         provenance = doc.get("provenance", {})
-        if provenance.get("status") != "calibrated" or doc.get("version") != "1.0.0":
+        # Cases 1..3000, every third held out: 2,000 fitted.
+        if (provenance.get("status"), doc.get("version"), provenance.get("n_cases")) != ("calibrated", "1.0.0", 2000):
             t.problems.append(f"the recalibrated model's provenance is {provenance}")
+        check_card_against_sklearn(work, t)
         # The new model loads and validates as any other.
         t.run("pact validate pact-chronicity-cyl.json", ["pact", "validate", "pact-chronicity-cyl.json"],
               env=pact_path_env())
     else:
         t.problems.append("recalibration.py wrote no pact-chronicity-cyl.json")
+
+
+def check_card_against_sklearn(work: pathlib.Path, t: Transcript) -> None:
+    """The card's held-out AUC and Brier score of the new model, recomputed by scikit-learn from the
+    scored held-out cases."""
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    with (work / "held-out-scored.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    y = [float(r["chronic"]) for r in rows]
+    p = [float(r["risk_probability"]) for r in rows]
+    card = (work / "pact-chronicity-cyl.md").read_text(encoding="utf-8")
+    for label, value in (("AUC", roc_auc_score(y, p)), ("Brier", brier_score_loss(y, p))):
+        shown = re.search(rf"^\| {label} \| [0-9.]+ \| ([0-9.]+) \|$", card, re.M)
+        if not shown or shown.group(1) != f"{value:.3f}":
+            t.problems.append(f"the card's held-out {label} is {shown and shown.group(1)}, scikit-learn says {value:.3f}")
 
 
 RUNS = {
