@@ -9,9 +9,10 @@
 #   30 2 * * *  /opt/pact/nightly_batch.sh /srv/sauss/export/assessments.csv /srv/pact >> /var/log/pact-nightly.log 2>&1
 #
 # Exit status (for cron's mail or the monitoring system): 0 all done; 1 done, but some rows were
-# rejected (ARCHIVE_DIR/<night>/rejected.csv lists them for the data owners); 3 an input or
-# output could not be used (an audit log whose hash chain is broken, too: pact score refuses to
-# extend it); 4 tonight's results do not match the audit log. With 3 or 4 nothing is published.
+# rejected (ARCHIVE_DIR/<night>/rejected.csv lists them for the data owners); 2 to 4 pact's own
+# failures, passed on (2 a wrong command line; 3 an input or output that cannot be used, an audit
+# log whose hash chain is broken included, since pact score refuses to extend it; 4 a defect in
+# pact); 5 tonight's results do not match the audit log. From 2 on, nothing is published.
 # The walk-through is docs/tutorials/nightly-batch.md.
 
 set -u -o pipefail  # not -e: every exit status of pact is looked at below
@@ -51,7 +52,7 @@ rows_status=$status
 if ! problems=$(pact audit verify --log "$archive/audit.jsonl" --results "$out/results.jsonl" 2>&1); then
   log "ERROR: the audit log does not verify; nothing published:"
   echo "$problems" | sed 's/^/    /'
-  exit 4
+  exit 5
 fi
 log "audit log verified: $(wc -l < "$archive/audit.jsonl") records"
 
