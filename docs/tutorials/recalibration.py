@@ -52,24 +52,25 @@ print(f"{len(fitting)} cases to fit on, {len(held_out)} held out")
 
 # --- 2. Fit: the default model's specification, the service's coefficients ---------------------
 # The hazard form uses every month each case was followed (followup_months, left_care).
-print(pact("fit", "--input", "fitting.csv", "--output", MODEL, "--version", VERSION,
-           "--fitted-on", "pact sample caseload (synthetic, seed 2026), 2/3 of 3,000 cases",
-           "--fitted-at", FITTED_AT, "--notes", f"Tutorial recalibration for {SERVICE}."))
-
-# `pact fit` keeps the template's name and description, which call the coefficients
-# illustrative: the service gives its model its own, then checks that the file still loads.
-model = json.loads(MODEL.read_text(encoding="utf-8"))
-model["name"] = {"es": "Riesgo de cronificación (Castilla y León, calibrado)",
-                 "ca": "Risc de cronificació (Castella i Lleó, calibrat)",
-                 "en": "Chronicity risk (Castilla y León, calibrated)"}
-model["description"] = {
+# The template's name and description call its coefficients illustrative: the new model gets
+# its own, in every language of the template.
+NAME = {"es": "Riesgo de cronificación (Castilla y León, calibrado)",
+        "ca": "Risc de cronificació (Castella i Lleó, calibrat)",
+        "en": "Chronicity risk (Castilla y León, calibrated)"}
+DESCRIPTION = {
     "es": "Probabilidad de seguir en atención de los servicios sociales 24 meses después de la valoración, "
           "calibrada con datos del servicio. Apoya el juicio profesional; nunca decide por sí solo.",
     "ca": "Probabilitat de continuar en atenció dels serveis socials 24 mesos després de la valoració, "
           "calibrada amb dades del servei. Dona suport al judici professional; mai no decideix tot sol.",
     "en": "The probability of still being in social-services care 24 months after the assessment, "
           "calibrated on the service's data. It supports a professional's judgement; it never decides alone."}
-MODEL.write_text(json.dumps(model, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+labels = [arg for lang in NAME for arg in ("--name", f"{lang}={NAME[lang]}", "--description",
+                                            f"{lang}={DESCRIPTION[lang]}")]
+print(pact("fit", "--input", "fitting.csv", "--output", MODEL, "--version", VERSION,
+           "--fitted-on", "pact sample caseload (synthetic, seed 2026), 2/3 of 3,000 cases",
+           "--fitted-at", FITTED_AT, "--notes", f"Tutorial recalibration for {SERVICE}.", *labels))
+
+model = json.loads(MODEL.read_text(encoding="utf-8"))
 pact("validate", MODEL)
 
 # --- 3. The new model against the old, on the held-out cases ----------------------------------
@@ -85,13 +86,9 @@ print(f"  {'':16}{'old ' + old['model']['version']:>12}{'new ' + new['model']['v
 for key, label in STATISTICS:
     print(f"  {label:16}{old['total'][key]:12.3f}{new['total'][key]:12.3f}")
 
-# Observed chronicity by band: scored with the new model, the outcome column passed through.
+# Observed chronicity by band (evaluate's "bands"), and the scored cases for the bundle check.
+bands = {b["band"]: b for b in new["bands"]}
 pact("score", "--input", "held-out.csv", "--output", "held-out-scored.csv", "--model", MODEL, "--quiet")
-with open("held-out-scored.csv", newline="", encoding="utf-8") as f:
-    scored = list(csv.DictReader(f))
-bands = {}
-for case in scored:
-    bands.setdefault(case["risk_band"], []).append(float(case["chronic"]))
 
 # --- 4. The bundle the case-management system loads: the same model, faster --------------------
 pact("bundle", "--model", MODEL, "--output", BUNDLE)
@@ -165,8 +162,8 @@ lines += [
     "",
     row("band", "from P =", "n", "observed chronic"),
     row("---", "---:", "---:", "---:"),
-    *[row(b["id"], figure(b["min_probability"], 2), len(bands.get(b["id"], [])),
-          f"{sum(bands[b['id']]) / len(bands[b['id']]):.1%}" if bands.get(b["id"]) else "-")
+    *[row(b["id"], figure(b["min_probability"], 2), bands[b["id"]]["n"],
+          f"{bands[b['id']]['observed_rate']:.1%}" if bands[b["id"]]["n"] else "-")
       for b in model["bands"]],
     "",
     "## Coefficients",

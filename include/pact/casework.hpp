@@ -335,11 +335,13 @@ struct PriorityCase {
   std::size_t alerts = 0;            ///< current alerts
 };
 
-/// How many cases can be contacted: overall (`capacity`), or per group (a group without an entry
-/// gets `capacity`, and 0 there means no limit).
+/// How many cases can be contacted: overall (`capacity`), or per group when `per_group` is set or
+/// `capacity_by_group` has entries (a group without an entry then gets `capacity`, and 0 there
+/// means no limit).
 struct PriorityOptions {
   std::size_t capacity = 0;  ///< 0: no limit
   std::vector<std::pair<std::string, std::size_t>> capacity_by_group;  ///< (group, capacity); 0 = no limit
+  bool per_group = false;  ///< `capacity` applies to each group rather than to the whole caseload
 };
 
 /// A case's place in the order.
@@ -371,7 +373,7 @@ inline std::vector<Priority> prioritise(std::span<const PriorityCase> cases, con
     return x < y;
   });
   std::map<std::string, std::size_t> group_capacity(options.capacity_by_group.begin(), options.capacity_by_group.end());
-  const bool per_group = !options.capacity_by_group.empty();
+  const bool per_group = options.per_group || !options.capacity_by_group.empty();
   std::map<std::string, std::size_t> seen;
   std::vector<Priority> out(cases.size());
   for (std::size_t r = 0; r < order.size(); ++r) {

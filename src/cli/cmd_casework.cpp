@@ -170,6 +170,7 @@ struct PrioritiseOptions {
   std::size_t capacity = 0;
   std::string by;
   std::vector<std::string> capacity_by;
+  bool per_group = false;
   std::string output = "-";
   std::string output_format = "csv";
   std::size_t show = 0;
@@ -194,6 +195,8 @@ int run_prioritise(const PrioritiseOptions& o) {
       throw InvalidArgument("--capacity-by", "expected GROUP=N, got \"" + entry + "\"");
     options.capacity_by_group.emplace_back(entry.substr(0, eq), n);
   }
+  options.per_group = o.per_group;
+  if (o.per_group && o.by.empty()) throw InvalidArgument("--per-group", "a capacity per group needs --by (the group column)");
   if (!options.capacity_by_group.empty() && o.by.empty())
     throw InvalidArgument("--capacity-by", "per-group capacities need --by (the group column)");
   const Caseload c = read_caseload(instrument, o.input, o.format);
@@ -339,7 +342,8 @@ Command add_prioritise(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "jsonl"}));
   sub->add_option("--capacity", o->capacity, "How many cases can be contacted (0: rank all)")->capture_default_str();
   sub->add_option("--by", o->by, "The team or territory column");
-  sub->add_option("--capacity-by", o->capacity_by, "Per-group capacity GROUP=N (repeat; others get --capacity)");
+  sub->add_flag("--per-group", o->per_group, "--capacity applies to each group of --by, not to the whole caseload");
+  sub->add_option("--capacity-by", o->capacity_by, "Per-group capacity GROUP=N (repeat; others get --capacity each)");
   sub->add_option("--as-of", o->as_of, "Judge overdue reassessments on this date (YYYY-MM-DD)");
   sub->add_option("-o,--output", o->output, "Output (- for standard output)")->capture_default_str();
   sub->add_option("--output-format", o->output_format, "csv (every case, ranked) or table (the selected cases)")

@@ -219,6 +219,15 @@ TEST(Casework, PrioritisationOrderIsLexicographicAndDeterministic) {
     if (p.selected) selected.push_back(cases[p.input].case_id);
   EXPECT_EQ(selected, (std::vector<std::string>{"c1", "c2", "c3"}));
   EXPECT_EQ(capped[1].group_rank, 1u);  // c2 first in salamanca
+  // The same capacity for every territory: the first of each (c1 in leon, c2 in salamanca).
+  options.capacity_by_group.clear();
+  options.capacity = 1;
+  options.per_group = true;
+  capped = pact::prioritise(cases, options);
+  selected.clear();
+  for (const auto& p : capped)
+    if (p.selected) selected.push_back(cases[p.input].case_id);
+  EXPECT_EQ(selected, (std::vector<std::string>{"c1", "c2"}));
 }
 
 TEST(Casework, OverridesAreValidated) {
