@@ -175,35 +175,91 @@ class RowScorer:
 
 
 # ---------------------------------------------------------------------------------------------
-# The pandas CSV pipeline, run as a child process (--pandas-pipeline IN OUT) so that its wall
-# time and peak memory are measured as pact score's are.
+# The pandas CSV pipeline, run as a child process (--pandas-pipeline IN OUT PROVENANCE) so that
+# its wall time and peak memory are measured as pact score's are. It writes the columns that
+# `pact score` writes, in its order (docs/formats.md, "Results in bulk"), so that both write
+# the same information: pass-through attributes, composite, coverage, level and its label,
+# deprivation, critical factors, per-dimension scores, coverages and deprivation flags,
+# provenance, and the risk with its band, label, linear predictor, imputed count and top factors.
 
 
-def pandas_pipeline(source, target):
+def pandas_pipeline(source, target, provenance_json):
     start = time.perf_counter()
     import pandas as pd
 
+    provenance = json.loads(provenance_json)
     instrument_doc = json.load(open(SOURCE / "models" / "pact-instrument.json", encoding="utf-8"))
     model_doc = json.load(open(SOURCE / "models" / "pact-chronicity.json", encoding="utf-8"))
     scorer = NumpyScorer(instrument_doc, model_doc)
     imported = time.perf_counter()
-    df = pd.read_csv(source)
-    x = df[scorer.item_ids].to_numpy(dtype=np.float64)
+
+    df = pd.read_csv(source, keep_default_na=False, na_values=[""], dtype={"case_id": str, "date": str})
+    x = np.ascontiguousarray(df[scorer.item_ids].to_numpy(dtype=np.float64))
     read = time.perf_counter()
-    r = scorer(np.ascontiguousarray(x))
+
+    r = scorer(x)
+    n = x.shape[0]
+    # Critical factors: dimensions and items at or past their critical cut-off, by importance
+    # (the factor's share of the composite), dimensions before items on ties.
+    names, importance = [], []
+    for d, dim in enumerate(instrument_doc["dimensions"]):
+        if dim.get("critical_cutoff") is not None:
+            score = r["scores"][:, d]
+            names.append(f"dimension:{dim['id']}")
+            importance.append(np.where(score >= dim["critical_cutoff"], scorer.dim_weight[d] * score, np.nan))
+    severity = np.empty(n)
+    for j, item in enumerate(instrument_doc["items"]):
+        if item.get("critical_cutoff") is not None:
+            d = scorer.item_dim[j]
+            scorer.severity(j, x[:, j], severity)
+            share = scorer.dim_weight[d] * scorer.item_weight[j] / scorer.total_weight[d]
+            names.append(f"item:{item['id']}")
+            importance.append(np.where(severity >= item["critical_cutoff"], share * severity, np.nan))
+    importance = np.stack(importance, axis=1)
+    critical = ~np.isnan(importance)
+    order = np.argsort(np.where(critical, -importance, np.inf), axis=1, kind="stable")
+    counts = critical.sum(axis=1)
+    critical_text = [";".join(names[k] for k in order[i, :counts[i]]) for i in range(n)]
+    feature_ids = [f["id"] for f in model_doc["features"]]
+    top_text = [";".join(feature_ids[k] for k in row if k >= 0) for row in r["top"].tolist()]
     scored = time.perf_counter()
-    level_ids = np.array([lvl["id"] for lvl in instrument_doc["levels"]] + [""], dtype=object)
-    band_ids = np.array([b["id"] for b in model_doc["bands"]] + [""], dtype=object)
-    feature_ids = np.array([f["id"] for f in model_doc["features"]] + [""], dtype=object)
-    out = pd.DataFrame({"case_id": df["case_id"], "composite": r["composite"], "level": level_ids[r["level"]],
-                        "deprivation_score": r["deprivation"]})
+
+    lang = "es"
+    level_ids = np.array([lvl["id"] for lvl in instrument_doc["levels"]] + [None], dtype=object)
+    level_labels = np.array([lvl["label"][lang] for lvl in instrument_doc["levels"]] + [None], dtype=object)
+    band_ids = np.array([b["id"] for b in model_doc["bands"]] + [None], dtype=object)
+    band_labels = np.array([b["label"][lang] for b in model_doc["bands"]] + [None], dtype=object)
+    no_risk = np.isnan(r["probability"])
+    attributes = [c for c in df.columns if c not in scorer.item_ids and c not in ("case_id", "date")]
+    out = {"case_id": df["case_id"], "date": df["date"]}
+    for c in attributes:
+        out[c] = df[c]
+    out.update(composite=r["composite"], composite_coverage=r["composite_coverage"], level=level_ids[r["level"]],
+               level_label=level_labels[r["level"]], deprivation_score=r["deprivation"],
+               deprived_count=r["deprived"].sum(axis=1), critical_factors=critical_text)
     for d, dim in enumerate(scorer.dims):
         out[f"score_{dim}"] = r["scores"][:, d]
+    for d, dim in enumerate(scorer.dims):
+        out[f"coverage_{dim}"] = r["coverage"][:, d]
+    for d, dim in enumerate(scorer.dims):
+        out[f"deprived_{dim}"] = pd.array(np.where(r["scored"][:, d], r["deprived"][:, d].astype(np.int8), 0),
+                                          dtype="Int8")
+        out[f"deprived_{dim}"][~r["scored"][:, d]] = pd.NA
+    for key in ("instrument_id", "instrument_version", "instrument_hash", "pact_version"):
+        out[key] = provenance[key]
+    out["risk_status"] = np.where(no_risk, "missing_duration", "ok")
     out["risk_probability"] = r["probability"]
     out["risk_band"] = band_ids[r["band"]]
-    for t in range(3):
-        out[f"risk_top_factor_{t + 1}"] = feature_ids[r["top"][:, t]]
-    out.to_csv(target, index=False)
+    out["risk_band_label"] = band_labels[r["band"]]
+    out["risk_linear_predictor"] = r["linear_predictor"]
+    out["risk_horizon_months"] = pd.array(np.where(no_risk, 0, model_doc["outcome"]["horizon_months"]), dtype="Int32")
+    out["risk_horizon_months"][no_risk] = pd.NA
+    out["risk_imputed_count"] = pd.array(r["imputed_count"], dtype="Int32")
+    out["risk_imputed_count"][no_risk] = pd.NA
+    out["risk_top_factors"] = top_text
+    for key in ("risk_model_id", "risk_model_version", "risk_model_hash", "risk_model_status"):
+        out[key] = provenance[key]
+    pd.DataFrame(out).to_csv(target, index=False)
     written = time.perf_counter()
     print(json.dumps({"import": imported - start, "read_csv": read - imported, "score": scored - read,
                       "to_csv": written - scored}))
@@ -242,7 +298,8 @@ def run_child(argv, stdout_path=None):
 
 
 def google_benchmark(executable, pattern, repetitions, min_time):
-    """Runs a Google Benchmark suite and returns {benchmark name: median real time in microseconds}."""
+    """Runs a Google Benchmark suite and returns {benchmark name: median real time in microseconds}
+    and {benchmark name + ":cpu": median CPU time}."""
     proc = subprocess.run([str(executable), f"--benchmark_filter={pattern}", f"--benchmark_repetitions={repetitions}",
                            "--benchmark_report_aggregates_only=true", f"--benchmark_min_time={min_time}",
                            "--benchmark_format=json"], capture_output=True, text=True, check=True)
@@ -251,6 +308,7 @@ def google_benchmark(executable, pattern, repetitions, min_time):
     for b in json.loads(proc.stdout)["benchmarks"]:
         if b.get("aggregate_name") == "median":
             medians[b["run_name"]] = b["real_time"] * scale[b["time_unit"]]
+            medians[b["run_name"] + ":cpu"] = b["cpu_time"] * scale[b["time_unit"]]
     return medians
 
 
@@ -316,12 +374,17 @@ class Report:
 
     def note_load(self, section):
         self.load.append({"section": section, "loadavg": load_average()})
+        print(f"[compare] {section}: load average {self.load[-1]['loadavg']}", file=sys.stderr, flush=True)
 
-    def target(self, what, measured, target, met, detail):
-        self.targets.append({"what": what, "measured": measured, "target": target, "met": bool(met), "detail": detail})
+    def target(self, what, measured, target, met, detail, cpu=None):
+        """A target row: met or not is judged on `measured` (wall clock); `cpu` is the same ratio
+        in CPU time where it applies."""
+        self.targets.append({"what": what, "measured": measured, "target": target, "met": bool(met), "detail": detail,
+                             "cpu_time_ratio": cpu})
 
-    def other(self, what, measured, ratio_is, detail):
-        self.others.append({"what": what, "measured": measured, "ratio_is": ratio_is, "detail": detail})
+    def other(self, what, measured, ratio_is, detail, cpu=None):
+        self.others.append({"what": what, "measured": measured, "ratio_is": ratio_is, "detail": detail,
+                            "cpu_time_ratio": cpu})
 
 
 def compare_in_memory(args, report, pact, _pact, instrument_doc, model_doc):
@@ -398,35 +461,43 @@ def compare_in_memory(args, report, pact, _pact, instrument_doc, model_doc):
     del applied, frame, reference
 
     # Interleaved rounds. Each C++ timing repeats twice and keeps the second: the first touches
-    # freshly allocated output pages.
-    t = {k: [] for k in ("risk_1", "risk_2", "instrument_1", "pact_score_1", "numpy", "read", "numpy_sum", "sklearn")}
+    # freshly allocated output pages. One-thread runs are also timed by the calling thread's CPU
+    # time, which the other work on a shared machine does not inflate (the targets are judged on
+    # the wall clock; the CPU-time ratio says how much of a result is the machine's load).
+    keys = ("risk_1", "risk_2", "instrument_1", "pact_score_1", "numpy", "read", "numpy_sum", "sklearn")
+    t = {k: [] for k in keys}
+    cpu = {k: [] for k in keys if k != "risk_2"}
+
+    def timed(key, call):
+        wall, thread = time.perf_counter(), time.thread_time()
+        call()
+        cpu[key].append(time.thread_time() - thread)
+        t[key].append(time.perf_counter() - wall)
+
     for _ in range(args.rounds):
         t["risk_1"].append(_pact._time_score_risk_batch(native, x, 1, 2)[-1])
+        cpu["risk_1"].append(_pact._time_score_risk_batch(native, x, 1, 2, clock="thread")[-1])
         t["risk_2"].append(_pact._time_score_risk_batch(native, x, 2, 2)[-1])
         t["instrument_1"].append(_pact._time_score_batch(instrument_native, x, 1, 2)[-1])
+        cpu["instrument_1"].append(_pact._time_score_batch(instrument_native, x, 1, 2, clock="thread")[-1])
         t["read"].append(_pact._time_read_matrix(x, 2)[0][-1])
-        start = time.perf_counter()
-        df = pact.score(x, model=model, threads=1)
-        t["pact_score_1"].append(time.perf_counter() - start)
-        del df
+        cpu["read"].append(_pact._time_read_matrix(x, 2, clock="thread")[0][-1])
+        timed("pact_score_1", lambda: pact.score(x, model=model, threads=1))
         with threadpool_limits(1):
-            start = time.perf_counter()
-            scorer(x)
-            t["numpy"].append(time.perf_counter() - start)
-            start = time.perf_counter()
-            np.sum(x)
-            t["numpy_sum"].append(time.perf_counter() - start)
-            start = time.perf_counter()
-            logistic.predict_proba(features)
-            t["sklearn"].append(time.perf_counter() - start)
+            timed("numpy", lambda: scorer(x))
+            timed("numpy_sum", lambda: np.sum(x))
+            timed("sklearn", lambda: logistic.predict_proba(features))
     med = {k: median(v) for k, v in t.items()}
+    med_cpu = {k: median(v) for k, v in cpu.items()}
     risk_part = median([a - b for a, b in zip(t["risk_1"], t["instrument_1"])])
+    risk_part_cpu = median([a - b for a, b in zip(cpu["risk_1"], cpu["instrument_1"])])
     apply_full = apply_seconds * args.rows / m
     nbytes = x.nbytes
 
     section = {"rows": args.rows, "items": x.shape[1], "matrix_bytes": nbytes, "rounds": args.rounds,
                "apply_rows": m, "apply_seconds": apply_seconds, "apply_seconds_scaled": apply_full,
-               "seconds": t, "median_seconds": med, "risk_part_seconds": risk_part,
+               "seconds": t, "median_seconds": med, "thread_cpu_seconds": cpu, "median_thread_cpu_seconds": med_cpu,
+               "risk_part_seconds": risk_part, "risk_part_thread_cpu_seconds": risk_part_cpu,
                "read_gb_per_s": nbytes / med["read"] / 1e9, "score_gb_per_s": nbytes / med["risk_1"] / 1e9,
                "checks": checks}
     report.sections["in_memory"] = section
@@ -434,14 +505,17 @@ def compare_in_memory(args, report, pact, _pact, instrument_doc, model_doc):
     rows = f"{args.rows:,} x {x.shape[1]}"
     report.target("Batch scoring in memory, 1 thread (C++ score_risk_batch) vs vectorised numpy",
                   med["numpy"] / med["risk_1"], ">= 3x", med["numpy"] / med["risk_1"] >= 3,
-                  f"{rows}; numpy {med['numpy']:.3f} s, pact {med['risk_1']:.3f} s (medians of {args.rounds})")
+                  f"{rows}; numpy {med['numpy']:.3f} s, pact {med['risk_1']:.3f} s (medians of {args.rounds})",
+                  med_cpu["numpy"] / med_cpu["risk_1"])
     report.target("Batch scoring in memory, 1 thread, through pact.score (Python, DataFrame out) vs numpy",
                   med["numpy"] / med["pact_score_1"], ">= 3x", med["numpy"] / med["pact_score_1"] >= 3,
-                  f"pact.score {med['pact_score_1']:.3f} s (numpy returns bare arrays, no validation)")
+                  f"pact.score {med['pact_score_1']:.3f} s (numpy returns bare arrays, no validation)",
+                  med_cpu["numpy"] / med_cpu["pact_score_1"])
     report.target("Batch scoring, 1 thread, as a share of a plain 1-thread read of the same matrix",
                   med["read"] / med["risk_1"], ">= 0.30", med["read"] / med["risk_1"] >= 0.30,
                   f"{nbytes / 1e6:.0f} MB: read {med['read'] * 1e3:.1f} ms ({section['read_gb_per_s']:.1f} GB/s), "
-                  f"scoring {med['risk_1'] * 1e3:.1f} ms ({section['score_gb_per_s']:.2f} GB/s)")
+                  f"scoring {med['risk_1'] * 1e3:.1f} ms ({section['score_gb_per_s']:.2f} GB/s)",
+                  med_cpu["read"] / med_cpu["risk_1"])
     report.target("Batch scoring, 2 threads vs 1 (C++ score_risk_batch)", med["risk_1"] / med["risk_2"], ">= 1.8x",
                   med["risk_1"] / med["risk_2"] >= 1.8,
                   f"1 thread {med['risk_1']:.3f} s, 2 threads {med['risk_2']:.3f} s; the 2 cores are shared")
@@ -449,10 +523,13 @@ def compare_in_memory(args, report, pact, _pact, instrument_doc, model_doc):
                  f"apply timed on {m:,} rows ({apply_seconds:.2f} s) and scaled to {args.rows:,}: {apply_full:.0f} s")
     report.other("Risk part of the batch (instrument+risk minus instrument) vs scikit-learn predict_proba",
                  med["sklearn"] / risk_part, "predict_proba / pact risk part",
-                 f"pact risk part {risk_part * 1e3:.1f} ms (features, hazard over 24 months, band, top 3 factors); "
-                 f"predict_proba {med['sklearn'] * 1e3:.1f} ms on the ready-made features (one logistic)")
+                 f"pact risk part {risk_part * 1e3:.1f} ms (features, hazard over the 24 months' duration bands, "
+                 f"band, top 3 factors; thread CPU {risk_part_cpu * 1e3:.1f} ms); predict_proba "
+                 f"{med['sklearn'] * 1e3:.1f} ms (CPU {med_cpu['sklearn'] * 1e3:.1f} ms) on the ready-made features "
+                 "(one logistic)", med_cpu["sklearn"] / risk_part_cpu)
     report.other("numpy sum of the same matrix vs the plain C++ read", med["numpy_sum"] / med["read"],
-                 "np.sum / C++ read", f"np.sum {med['numpy_sum'] * 1e3:.1f} ms (a second bandwidth baseline)")
+                 "np.sum / C++ read", f"np.sum {med['numpy_sum'] * 1e3:.1f} ms (a second bandwidth baseline)",
+                 med_cpu["numpy_sum"] / med_cpu["read"])
 
 
 def compare_fit(args, report, _pact):
@@ -467,37 +544,86 @@ def compare_fit(args, report, _pact):
     beta = np.concatenate([[-1.0], rng.uniform(-0.3, 0.3, size=p - 1)])
     y = (rng.uniform(size=n) < 1 / (1 + np.exp(-(X @ beta)))).astype(float)
     logit = sm.Logit(y, X)  # built outside the timing: it computes the design's rank by SVD
+    # Wall time, and process CPU time (every thread: the BLAS statsmodels calls is single-threaded
+    # here, Debian's reference BLAS).
     t = {"statsmodels": [], "pact_1": [], "pact_2": []}
+    cpu = {"statsmodels": [], "pact_1": [], "pact_2": []}
     worst = {"params_max_rel": 0.0, "bse_max_rel": 0.0}
     iterations = {}
     for _ in range(args.fit_rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         ref = logit.fit(method="newton", disp=False)
+        cpu["statsmodels"].append(time.process_time() - start_cpu)
         t["statsmodels"].append(time.perf_counter() - start)
         iterations["statsmodels"] = int(ref.mle_retvals["iterations"])
         for threads in (1, 2):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fit = _pact.fit_logistic(X, y, threads=threads)
+            cpu[f"pact_{threads}"].append(time.process_time() - start_cpu)
             t[f"pact_{threads}"].append(time.perf_counter() - start)
             iterations["pact"] = int(fit["iterations"])
             worst["params_max_rel"] = max(worst["params_max_rel"], max_relative(fit["params"], ref.params))
             worst["bse_max_rel"] = max(worst["bse_max_rel"], max_relative(fit["bse"], ref.bse))
     assert worst["params_max_rel"] <= 1e-6 and worst["bse_max_rel"] <= 1e-6, f"pact and statsmodels disagree: {worst}"
     med = {k: median(v) for k, v in t.items()}
+    med_cpu = {k: median(v) for k, v in cpu.items()}
     report.sections["fit"] = {"rows": n, "cols": p, "rounds": args.fit_rounds, "seconds": t, "median_seconds": med,
-                              "iterations": iterations, "checks": worst}
+                              "process_cpu_seconds": cpu, "iterations": iterations, "checks": worst}
     detail = (f"{n:,} x {p}; statsmodels {med['statsmodels']:.2f} s ({iterations['statsmodels']} Newton steps), "
               f"pact {med['pact_1']:.2f} s ({iterations['pact']} steps); coefficients agree to "
               f"{worst['params_max_rel']:.1e}, standard errors to {worst['bse_max_rel']:.1e}")
     report.target("Fitting a logistic regression, 1 thread, vs statsmodels Logit.fit", med["statsmodels"] / med["pact_1"],
-                  ">= 2x", med["statsmodels"] / med["pact_1"] >= 2, detail)
+                  ">= 2x", med["statsmodels"] / med["pact_1"] >= 2, detail, med_cpu["statsmodels"] / med_cpu["pact_1"])
     report.other("Fitting, pact on 2 threads vs statsmodels", med["statsmodels"] / med["pact_2"], "statsmodels / pact",
                  f"pact 2 threads {med['pact_2']:.2f} s")
 
 
-def compare_csv(args, report, cli, workdir):
-    """(e): pact score end to end on CSV against the pandas pipeline, wall time and peak memory."""
+def compare_result_files(pact_file, pandas_file, nrows):
+    """Compares two results files cell by cell (the first `nrows` rows): the same header and, in
+    each column, the same text or numbers that agree to 1e-12 (relative above 1, absolute below).
+
+    A dimension score that lands on its deprivation cut-off can come out a last bit either side
+    of it in the two implementations (0.5 against 0.49999999999999994), and then the dimension is
+    deprived in one and not the other: such rows are counted and left out of the deprivation
+    columns. Other columns whose text differs (a level, band or factor order that such a tie
+    decides) are reported as the share of rows that differ. Returns (largest numeric difference,
+    {column: share of rows with other text}, rows straddling a deprivation cut-off)."""
     import pandas as pd
+
+    a = pd.read_csv(pact_file, dtype=str, keep_default_na=False, nrows=nrows)
+    b = pd.read_csv(pandas_file, dtype=str, keep_default_na=False, nrows=nrows)
+    assert list(a.columns) == list(b.columns), f"other columns: {set(a.columns) ^ set(b.columns)}"
+    assert len(a) == len(b), "other row counts"
+    flags = [c for c in a.columns if c.startswith("deprived_") and c != "deprived_count"]
+    straddle = np.zeros(len(a), dtype=bool)
+    for column in flags:
+        straddle |= a[column].to_numpy() != b[column].to_numpy()
+    deprivation_columns = set(flags) | {"deprived_count", "deprivation_score"}
+    worst, differing = 0.0, {}
+    for column in a.columns:
+        keep = ~straddle if column in deprivation_columns else np.ones(len(a), dtype=bool)
+        x_text, y_text = a[column].to_numpy()[keep], b[column].to_numpy()[keep]
+        same = x_text == y_text
+        if same.all():
+            continue
+        x = pd.to_numeric(pd.Series(np.where(same | (x_text == ""), "nan", x_text)), errors="coerce").to_numpy()
+        y = pd.to_numeric(pd.Series(np.where(same | (y_text == ""), "nan", y_text)), errors="coerce").to_numpy()
+        numeric = ~same & ~np.isnan(x) & ~np.isnan(y)
+        if numeric.any():
+            worst = max(worst, float((np.abs(x - y)[numeric] / np.maximum(np.abs(y[numeric]), 1.0)).max()))
+        other = ~same & ~numeric
+        if other.any():
+            differing[column] = float(other.mean())
+    return worst, differing, int(straddle.sum())
+
+
+def compare_csv(args, report, pact, cli, workdir):
+    """(e): pact score end to end on CSV against the pandas pipeline, wall time and peak memory."""
+    model = pact.RiskModel.default()
+    provenance = json.dumps({
+        "instrument_id": model.instrument.id, "instrument_version": model.instrument.version,
+        "instrument_hash": model.instrument.hash, "pact_version": pact.__version__, "risk_model_id": model.id,
+        "risk_model_version": model.version, "risk_model_hash": model.hash, "risk_model_status": model.status})
 
     def simulate(rows):
         path = workdir / f"cases-{rows}.csv"
@@ -508,7 +634,7 @@ def compare_csv(args, report, cli, workdir):
 
     def pact_score(path, threads):
         """Returns the output file and {seconds, peak_mib, cpu_seconds}."""
-        out = workdir / f"pact-{path.stem}-{threads}.csv"
+        out = workdir / f"pact-{path.stem}.csv"
         run = run_child([str(cli), "score", "-i", str(path), "-o", str(out), "--threads", str(threads), "--quiet"])
         return out, dict(zip(("seconds", "peak_mib", "cpu_seconds"), run))
 
@@ -516,7 +642,7 @@ def compare_csv(args, report, cli, workdir):
         """Returns the output file, {seconds, peak_mib, cpu_seconds} and the pipeline's phases."""
         out = workdir / f"pandas-{path.stem}.csv"
         phases = workdir / "phases.json"
-        run = run_child([sys.executable, __file__, "--pandas-pipeline", str(path), str(out)], phases)
+        run = run_child([sys.executable, __file__, "--pandas-pipeline", str(path), str(out), provenance], phases)
         return out, dict(zip(("seconds", "peak_mib", "cpu_seconds"), run)), json.loads(phases.read_text())
 
     rows = args.csv_rows
@@ -524,31 +650,29 @@ def compare_csv(args, report, cli, workdir):
     path = simulate(rows)
     section["csv_bytes"] = path.stat().st_size
 
-    # Agreement: the same cases, composite, risk and band from both pipelines.
-    pact_out, _ = pact_score(path, 1)
-    pandas_out, _, _ = pandas_score(path)
-    columns = ["case_id", "composite", "risk_probability", "risk_band"]
-    a = pd.read_csv(pact_out, usecols=columns)
-    b = pd.read_csv(pandas_out, usecols=columns)
-    assert len(a) == len(b) == rows and (a["case_id"] == b["case_id"]).all(), "the two pipelines scored other rows"
-    checks = {"composite_max_rel": max_relative(a["composite"], b["composite"]),
-              "risk_probability_max_rel": max_relative(a["risk_probability"], b["risk_probability"]),
-              "rows_without_risk": int(a["risk_probability"].isna().sum()),
-              "band_agreement": float((a["risk_band"].fillna("") == b["risk_band"].fillna("")).mean())}
-    assert checks["composite_max_rel"] <= 1e-12 and checks["risk_probability_max_rel"] <= 1e-12, checks
-    assert checks["band_agreement"] > 0.99999, checks
+    # The first round's outputs are compared before their timings are kept.
+    pact_out, pact_run = pact_score(path, 1)
+    pandas_out, pandas_run, pandas_phase = pandas_score(path)
+    compared = min(rows, 100_000)
+    worst, differing, straddle = compare_result_files(pact_out, pandas_out, compared)
+    checks = {"rows_compared": compared, "numbers_max_diff": worst, "rows_straddling_a_deprivation_cutoff": straddle,
+              "columns_with_other_text": differing}
+    assert worst <= 1e-12, checks
+    assert straddle / compared < 1e-3 and all(share < 1e-3 for share in differing.values()), checks
     section["checks"] = checks
     section["output_bytes"] = {"pact": pact_out.stat().st_size, "pandas": pandas_out.stat().st_size}
-    del a, b
+    pact_out.unlink()
+    pandas_out.unlink()
 
-    runs = {"pact_1": [], "pact_2": [], "pandas": []}
-    phases = []
-    for _ in range(args.csv_rounds):
-        for threads in (1, 2):
+    runs = {"pact_1": [pact_run], "pact_2": [], "pandas": [pandas_run]}
+    phases = [pandas_phase]
+    for round in range(args.csv_rounds):
+        for threads in (1, 2) if round else (2,):
             runs[f"pact_{threads}"].append(pact_score(path, threads)[1])
-        _, run, phase = pandas_score(path)
-        runs["pandas"].append(run)
-        phases.append(phase)
+        if round:
+            _, run, phase = pandas_score(path)
+            runs["pandas"].append(run)
+            phases.append(phase)
     med = {k: median([r["seconds"] for r in v]) for k, v in runs.items()}
     section.update(runs=runs, median_seconds=med, pandas_phases=phases)
 
@@ -571,11 +695,17 @@ def compare_csv(args, report, cli, workdir):
     phase = {k: median([p[k] for p in phases]) for k in phases[0]}
     pandas_detail = (f"pandas {med['pandas']:.1f} s (Python start and imports {phase['import']:.1f}, read_csv "
                      f"{phase['read_csv']:.1f}, numpy scores {phase['score']:.1f}, to_csv {phase['to_csv']:.1f})")
+    cpu = {k: median([r["cpu_seconds"] for r in v]) for k, v in runs.items()}
+    section["median_cpu_seconds"] = cpu
+    out_mb = {k: v / 1e6 for k, v in section["output_bytes"].items()}
     report.target(f"pact score on a {rows:,}-row CSV, 1 thread, vs the pandas pipeline", med["pandas"] / med["pact_1"],
                   ">= 5x", med["pandas"] / med["pact_1"] >= 5,
-                  f"{section['csv_bytes'] / 1e6:.0f} MB in; pact {med['pact_1']:.1f} s; {pandas_detail}")
+                  f"{section['csv_bytes'] / 1e6:.0f} MB in, {out_mb['pact']:.0f} MB out (pandas {out_mb['pandas']:.0f} "
+                  f"MB, the same cells); pact {med['pact_1']:.1f} s (CPU {cpu['pact_1']:.1f} s); {pandas_detail}, "
+                  f"CPU {cpu['pandas']:.1f} s", cpu["pandas"] / cpu["pact_1"])
     report.target(f"pact score on a {rows:,}-row CSV, 2 threads, vs the pandas pipeline", med["pandas"] / med["pact_2"],
-                  ">= 5x", med["pandas"] / med["pact_2"] >= 5, f"pact {med['pact_2']:.1f} s")
+                  ">= 5x", med["pandas"] / med["pact_2"] >= 5, f"pact {med['pact_2']:.1f} s (CPU {cpu['pact_2']:.1f} s)",
+                  cpu["pandas"] / cpu["pact_2"])
     base = memory[1] if args.large_rows else memory[0]
     growth = memory[-1]["pact"]["peak_mib"] / base["pact"]["peak_mib"]
     report.target(f"pact score peak memory, {memory[-1]['rows']:,} rows vs {base['rows']:,}", growth,
@@ -597,12 +727,14 @@ def compare_capi(args, report, build):
     dense, text = capi["BM_CApiDenseRow"], capi["BM_CApiJson"]
     report.target("C API, one case from a dense row (pact_model_score_batch, 1 row), median", dense, "< 2 µs",
                   dense < 2, f"instrument only {capi['BM_CApiDenseRowInstrumentOnly']:.2f} µs; "
-                             f"the C++ call underneath {capi['BM_CppDenseRow']:.2f} µs")
+                             f"the C++ call underneath {capi['BM_CppDenseRow']:.2f} µs (medians of {reps} repetitions)",
+                  capi["BM_CApiDenseRow:cpu"])
     report.target("C API, one case from JSON text (pact_model_score_json, result JSON out), median", text, "< 30 µs",
-                  text < 30, f"instrument only {capi['BM_CApiJsonInstrumentOnly']:.2f} µs")
+                  text < 30, f"instrument only {capi['BM_CApiJsonInstrumentOnly']:.2f} µs", capi["BM_CApiJson:cpu"])
     ratio = bundle["BM_LoadJson"] / bundle["BM_LoadBundle"]
     report.target("Loading the default instrument and model: compiled bundle vs JSON, in memory", ratio, ">= 5x",
-                  ratio >= 5, f"JSON {bundle['BM_LoadJson']:.0f} µs, bundle {bundle['BM_LoadBundle']:.0f} µs")
+                  ratio >= 5, f"JSON {bundle['BM_LoadJson']:.0f} µs, bundle {bundle['BM_LoadBundle']:.0f} µs",
+                  bundle["BM_LoadJson:cpu"] / bundle["BM_LoadBundle:cpu"])
     report.other("Loading from files: bundle file vs the two JSON files",
                  bundle["BM_LoadJsonFiles"] / bundle["BM_LoadBundleFile"], "JSON / bundle",
                  f"JSON files {bundle['BM_LoadJsonFiles']:.0f} µs, bundle file {bundle['BM_LoadBundleFile']:.0f} µs")
@@ -635,14 +767,19 @@ def write_markdown(path, report, meta):
                        for entry in report.load) + ". The machine is shared; ratios are of medians measured "
              "side by side in this run.", "",
              "## Targets", "",
-             "| comparison | measured | target | met | detail |", "| --- | ---: | --- | --- | --- |"]
+             "Judged on the wall clock, as the issue states them; the same ratio in CPU time (one-thread runs: "
+             "the calling thread's; the CSV pipelines and fits: every thread's) shows how much of a figure is "
+             "the machine's load.", "",
+             "| comparison | measured | target | met | in CPU time | detail |", "| --- | ---: | --- | --- | ---: | --- |"]
     for row in report.targets:
+        cpu = ratio_text(row["cpu_time_ratio"], row["target"]) if row["cpu_time_ratio"] is not None else "-"
         lines.append(f"| {row['what']} | {ratio_text(row['measured'], row['target'])} | {row['target']} | "
-                     f"{'yes' if row['met'] else '**no**'} | {row['detail']} |")
-    lines += ["", "## Other comparisons (no target)", "", "| comparison | ratio | the ratio is | detail |",
-              "| --- | ---: | --- | --- |"]
+                     f"{'yes' if row['met'] else '**no**'} | {cpu} | {row['detail']} |")
+    lines += ["", "## Other comparisons (no target)", "", "| comparison | ratio | in CPU time | the ratio is | detail |",
+              "| --- | ---: | ---: | --- | --- |"]
     for row in report.others:
-        lines.append(f"| {row['what']} | {row['measured']:.2f}x | {row['ratio_is']} | {row['detail']} |")
+        cpu = f"{row['cpu_time_ratio']:.2f}x" if row["cpu_time_ratio"] is not None else "-"
+        lines.append(f"| {row['what']} | {row['measured']:.2f}x | {cpu} | {row['ratio_is']} | {row['detail']} |")
     if "csv" in report.sections:
         lines += ["", "## pact score: peak resident memory against rows", "",
                   "| rows | pact score (2 threads) | pact seconds | pandas pipeline | pandas seconds |",
@@ -657,6 +794,8 @@ def write_markdown(path, report, meta):
             lines.append(f"- {name}: " + ", ".join(
                 f"{k} {v:.1e}" if isinstance(v, float) and ("max" in k) else f"{k} {v}" for k, v in section["checks"].items()))
     lines.append("")
+    lines.append("Relative differences are the largest over every value compared; agreements are shares of rows.")
+    lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -669,7 +808,7 @@ def main():
     parser.add_argument("--output-dir", type=Path, help="where comparison.md and .json go")
     parser.add_argument("--workdir", type=Path, help="where the CSV files go (default: a temporary directory)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--pandas-pipeline", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--pandas-pipeline", nargs=3, metavar=("IN", "OUT", "PROVENANCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pandas_pipeline:
         pandas_pipeline(*args.pandas_pipeline)
@@ -713,7 +852,7 @@ def main():
     compare_fit(args, report, _pact)
     report.note_load("after fitting")
     with tempfile.TemporaryDirectory(dir=args.workdir) as workdir:
-        compare_csv(args, report, cli, Path(workdir))
+        compare_csv(args, report, pact, cli, Path(workdir))
     report.note_load("after CSV")
     compare_capi(args, report, build)
     report.note_load("end")

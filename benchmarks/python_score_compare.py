@@ -194,7 +194,11 @@ class NumpyScorer:
             effect[k, rows] = -np.inf
         top[:, no_risk] = -1
         return {"scores": scores.T, "composite": composite, "level": level, "deprivation": deprivation,
-                "probability": probability, "band": band, "top": top.T}
+                "probability": probability, "band": band, "top": top.T,
+                # What a results file holds besides (benchmarks/compare.py writes it with pandas).
+                "coverage": coverage.T, "composite_coverage": comp_cov, "scored": scored.T, "deprived": deprived.T,
+                "linear_predictor": np.where(no_risk, np.nan, eta),
+                "imputed_count": np.where(no_risk, -1, imputed.sum(axis=0))}
 
 
 def main():

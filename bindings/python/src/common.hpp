@@ -7,6 +7,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <time.h>
+
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -68,6 +71,29 @@ template <class T>
 py::array_t<T> empty_array(std::ptrdiff_t rows, std::ptrdiff_t cols) {
   return py::array_t<T>({rows, cols});
 }
+
+/// The clock of the private timing helpers (_time_score_batch, ...): "wall" (the steady clock)
+/// or "thread" (the calling thread's CPU time, which other work on a shared machine does not
+/// inflate). Thread time counts only work done on the calling thread: one-thread runs only.
+class TimingClock {
+ public:
+  TimingClock(const std::string& name, unsigned threads) : thread_(name == "thread") {
+    if (!thread_ && name != "wall") throw py::value_error("clock must be \"wall\" or \"thread\", got \"" + name + "\"");
+    if (thread_ && threads != 1) throw py::value_error("clock=\"thread\" measures one-thread runs only");
+  }
+
+  double seconds() const noexcept {
+    if (thread_) {
+      timespec t{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+      return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+
+ private:
+  bool thread_;
+};
 
 }  // namespace pact_python
 

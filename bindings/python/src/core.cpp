@@ -8,7 +8,6 @@
 #include <pybind11/stl.h>
 
 #include <bit>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -256,10 +255,13 @@ void bind_scoring(py::module_& m) {
 
   // score_batch alone, timed inside C++ on the outputs score_batch returns, allocated (and
   // zeroed, so their pages are mapped) once: with _time_score_risk_batch, what
-  // benchmarks/compare.py takes the risk part's time from. Returns the seconds of each repeat.
+  // benchmarks/compare.py takes the risk part's time from. Returns the seconds of each repeat,
+  // by the wall clock or the calling thread's CPU time (see TimingClock).
   m.def(
       "_time_score_batch",
-      [](const pact::Instrument& instrument, const py::object& responses, unsigned threads, int repeats) {
+      [](const pact::Instrument& instrument, const py::object& responses, unsigned threads, int repeats,
+         const std::string& clock_name) {
+        const TimingClock clock(clock_name, threads);
         const MatrixArg x = matrix_arg(responses, "responses");
         if (static_cast<std::size_t>(x.cols) != instrument.item_count())
           throw py::value_error("responses must have one column per item of " + instrument.id());
@@ -280,13 +282,14 @@ void bind_scoring(py::module_& m) {
         std::vector<double> seconds;
         py::gil_scoped_release release;
         for (int r = 0; r < repeats; ++r) {
-          const auto start = std::chrono::steady_clock::now();
+          const double start = clock.seconds();
           pact::score_batch(instrument, x.view(), out, threads);
-          seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+          seconds.push_back(clock.seconds() - start);
         }
         return seconds;
       },
-      py::arg("instrument"), py::arg("responses"), py::arg("threads") = 1, py::arg("repeats") = 5);
+      py::arg("instrument"), py::arg("responses"), py::arg("threads") = 1, py::arg("repeats") = 5,
+      py::arg("clock") = "wall");
 
   m.def(
       "describe_response_problem",
@@ -347,10 +350,12 @@ void bind_scoring(py::module_& m) {
   // The memory-bandwidth baseline of benchmarks/compare.py: one thread reading every byte of the
   // matrix once (the loop of benchmarks/bench_support.hpp, read_all: the values added as 64-bit
   // integers in eight lanes, so that the compiler may use its widest loads). Returns the seconds
-  // of each repeat and the checksum (which keeps the reads from being optimised away).
+  // of each repeat (wall clock or thread CPU time, see TimingClock) and the checksum (which keeps
+  // the reads from being optimised away).
   m.def(
       "_time_read_matrix",
-      [](const py::object& a, int repeats) {
+      [](const py::object& a, int repeats, const std::string& clock_name) {
+        const TimingClock clock(clock_name, 1);
         const MatrixArg x = matrix_arg(a, "array");
         if (x.row_stride != x.cols) throw py::value_error("array must be C-contiguous");
         const auto count = static_cast<std::size_t>(x.rows * x.cols);
@@ -358,7 +363,7 @@ void bind_scoring(py::module_& m) {
         std::uint64_t checksum = 0;
         py::gil_scoped_release release;
         for (int r = 0; r < repeats; ++r) {
-          const auto start = std::chrono::steady_clock::now();
+          const double start = clock.seconds();
           std::uint64_t lane[8] = {};
           std::size_t i = 0;
           for (; i + 8 <= count; i += 8)
@@ -366,12 +371,12 @@ void bind_scoring(py::module_& m) {
           for (; i < count; ++i) lane[0] += std::bit_cast<std::uint64_t>(x.data[i]);
           std::uint64_t sum = 0;
           for (std::uint64_t v : lane) sum += v;
-          seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+          seconds.push_back(clock.seconds() - start);
           checksum ^= sum;
         }
         return std::make_pair(seconds, checksum);
       },
-      py::arg("array"), py::arg("repeats") = 5);
+      py::arg("array"), py::arg("repeats") = 5, py::arg("clock") = "wall");
 }
 
 void bind_counting(py::module_& m) {
