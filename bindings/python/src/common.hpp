@@ -72,27 +72,31 @@ py::array_t<T> empty_array(std::ptrdiff_t rows, std::ptrdiff_t cols) {
   return py::array_t<T>({rows, cols});
 }
 
-/// The clock of the private timing helpers (_time_score_batch, ...): "wall" (the steady clock)
-/// or "thread" (the calling thread's CPU time, which other work on a shared machine does not
-/// inflate). Thread time counts only work done on the calling thread: one-thread runs only.
+/// The clock of the private timing helpers (_time_score_batch, ...): "wall" (the steady clock),
+/// "thread" (the calling thread's CPU time, which other work on a shared machine does not
+/// inflate; it counts only work done on the calling thread, so one-thread runs only) or
+/// "process" (the CPU time of every thread of the process: the total work of a parallel run).
 class TimingClock {
  public:
-  TimingClock(const std::string& name, unsigned threads) : thread_(name == "thread") {
-    if (!thread_ && name != "wall") throw py::value_error("clock must be \"wall\" or \"thread\", got \"" + name + "\"");
-    if (thread_ && threads != 1) throw py::value_error("clock=\"thread\" measures one-thread runs only");
+  TimingClock(const std::string& name, unsigned threads) {
+    if (name == "thread")
+      id_ = CLOCK_THREAD_CPUTIME_ID;
+    else if (name == "process")
+      id_ = CLOCK_PROCESS_CPUTIME_ID;
+    else if (name != "wall")
+      throw py::value_error("clock must be \"wall\", \"thread\" or \"process\", got \"" + name + "\"");
+    if (name == "thread" && threads != 1) throw py::value_error("clock=\"thread\" measures one-thread runs only");
   }
 
   double seconds() const noexcept {
-    if (thread_) {
-      timespec t{};
-      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-      return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-    }
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (id_ < 0) return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    timespec t{};
+    clock_gettime(id_, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
   }
 
  private:
-  bool thread_;
+  clockid_t id_ = -1;  // -1: the wall clock
 };
 
 }  // namespace pact_python
