@@ -462,11 +462,10 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
       std::copy(case_weight, case_weight + dims, weight);
       weighted[dimension] = 0.0;
       weight[dimension] = 0.0;
-      for (std::size_t i = 0; i < items; ++i) {
-        const detail::CompiledItem& item = data.compiled[i];
-        if (item.dimension != dimension || std::isnan(changed[i])) continue;
-        weighted[dimension] += item.weight * severity_tmp[i];
-        weight[dimension] += item.weight;
+      for (const std::size_t i : data.dimensions[dimension].items) {
+        if (std::isnan(changed[i])) continue;
+        weighted[dimension] += data.compiled[i].weight * severity_tmp[i];
+        weight[dimension] += data.compiled[i].weight;
       }
       // A valid case with one valid response changed is valid: finish_row always scores it.
       const detail::RowResult row = detail::finish_row(data, weighted, weight, score_tmp, coverage_tmp);
