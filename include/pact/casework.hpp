@@ -264,7 +264,9 @@ struct CaseTimeline {
 /// by date within each case (ties keep input order). Timelines come out sorted by case id.
 struct CaseloadChanges {
   std::vector<CaseTimeline> cases;  ///< one per case id with a scored assessment, sorted by case id
-  std::vector<std::size_t> rejected_rows;  ///< rows whose responses cannot be scored, or whose date is invalid
+  /// Rows whose responses cannot be scored, or whose date is invalid. A row the model cannot give
+  /// a risk (no months in care) is not rejected: it is compared without its risk.
+  std::vector<std::size_t> rejected_rows;
 };
 
 /// Scores every row (with the model when given) and compares consecutive assessments of each
@@ -292,10 +294,18 @@ inline CaseloadChanges caseload_changes(const Instrument& instrument, const Risk
     }
     try {
       score_into(instrument, row, scores[i]);
-      if (model) risks[i] = score_risk(*model, row, scores[i], risk_options);
-      ok[i] = true;
     } catch (const ValidationError&) {
       out.rejected_rows.push_back(i);
+      continue;
+    }
+    ok[i] = true;
+    // A case the model cannot give a risk (no months in care) keeps its instrument scores and
+    // changes; only its risk comparisons are missing.
+    if (model) {
+      try {
+        risks[i] = score_risk(*model, row, scores[i], risk_options);
+      } catch (const ValidationError&) {
+      }
     }
   }
   std::map<std::string_view, std::vector<std::size_t>> by_case;
@@ -334,6 +344,48 @@ struct PriorityCase {
   double worsening = 0.0;            ///< the latest rise of the probability (or, without a model, of the composite); 0 if none
   std::size_t alerts = 0;            ///< current alerts
 };
+
+/// The group of a case whose latest assessment lacks the grouping attribute (or leaves it empty)
+/// when capacities are per team or territory.
+inline constexpr std::string_view missing_group = "(missing)";
+
+/// A case's entry in the proactive-contact order, from its timeline (caseload_changes) and the
+/// responses of its latest assessment: that assessment's level and composite and, with a model
+/// that can give the case a risk, its band, probability and top factors (indices into the
+/// model's features, written to `top_factors` when it is not null); the case's current alerts;
+/// and its latest worsening: the rise of the probability between its last two assessments, or
+/// of the composite without a model (or without a probability at both), never below 0. The
+/// command line and the C API build their orders with it.
+inline PriorityCase priority_case(const Instrument& instrument, const RiskModel* model, const CaseTimeline& timeline,
+                                  std::span<const double> latest_responses, std::string group = {},
+                                  std::vector<std::size_t>* top_factors = nullptr) {
+  const CaseScores scores = score(instrument, latest_responses);
+  PriorityCase p;
+  p.case_id = timeline.case_id;
+  p.group = std::move(group);
+  p.level = scores.level;
+  p.composite = scores.composite;
+  p.alerts = timeline.current_alerts.size();
+  if (top_factors) top_factors->clear();
+  if (model) {
+    RiskOptions risk_options;
+    risk_options.counterfactual = false;
+    try {
+      const RiskResult risk = score_risk(*model, latest_responses, scores, risk_options);
+      p.band = risk.band;
+      p.probability = risk.probability;
+      if (top_factors) *top_factors = risk.top_factors;
+    } catch (const ValidationError&) {
+      // No months in care: the case is ordered by the instrument's level and composite only.
+    }
+  }
+  if (const CaseChange* last = timeline.latest()) {
+    const double rise =
+        model && !std::isnan(last->probability_change) ? last->probability_change : last->composite_change;
+    p.worsening = std::isnan(rise) ? 0.0 : std::max(0.0, rise);
+  }
+  return p;
+}
 
 /// How many cases can be contacted: overall (`capacity`), or per group when `per_group` is set or
 /// `capacity_by_group` has entries (a group without an entry then gets `capacity`, and 0 there

@@ -204,38 +204,15 @@ int run_prioritise(const PrioritiseOptions& o) {
   std::vector<PriorityCase> cases;
   std::vector<std::vector<std::size_t>> factors;
   std::vector<const CaseTimeline*> timelines;
-  RiskOptions risk_options;
-  risk_options.counterfactual = false;
   for (const CaseTimeline& t : changes.cases) {
     const std::size_t row = t.rows.back();
     const std::span<const double> responses(c.responses.row(static_cast<Eigen::Index>(row)).data(), instrument.item_count());
-    const CaseScores scores = score(instrument, responses);
-    PriorityCase p;
-    p.case_id = t.case_id;
+    std::string group;
     if (!o.by.empty()) {
       auto it = c.attributes[row].find(o.by);
-      p.group = it == c.attributes[row].end() || it->second.empty() ? "(missing)" : it->second;
+      group = it == c.attributes[row].end() || it->second.empty() ? std::string(missing_group) : it->second;
     }
-    p.level = scores.level;
-    p.composite = scores.composite;
-    p.alerts = t.current_alerts.size();
-    std::vector<std::size_t> top;
-    if (model) {
-      try {
-        const RiskResult risk = score_risk(*model, responses, scores, risk_options);
-        p.band = risk.band;
-        p.probability = risk.probability;
-        top = risk.top_factors;
-      } catch (const ValidationError&) {
-        // No months in care: ordered by the instrument's level and composite only.
-      }
-    }
-    if (const CaseChange* last = t.latest()) {
-      const double rise = model && !std::isnan(last->probability_change) ? last->probability_change : last->composite_change;
-      p.worsening = std::isnan(rise) ? 0.0 : std::max(0.0, rise);
-    }
-    cases.push_back(p);
-    factors.push_back(top);
+    cases.push_back(priority_case(instrument, model, t, responses, std::move(group), &factors.emplace_back()));
     timelines.push_back(&t);
   }
   const std::vector<Priority> order = prioritise(cases, options);
