@@ -159,7 +159,9 @@ class InstrumentReader {
       level.min_score = min_score.number_in(0.0, 1.0);
       if (i == 0 && level.min_score != 0.0)
         min_score.fail("the first level must start at 0 so that every composite has a level, got " + min_score.value().dump());
-      if (i > 0 && level.min_score <= data_->levels.back().min_score)
+      // When collecting problems, an earlier level may have failed and not been kept: compare with
+      // the last level kept, if any.
+      if (i > 0 && !data_->levels.empty() && level.min_score <= data_->levels.back().min_score)
         min_score.fail("levels must be in increasing order of min_score: " + min_score.value().dump() +
                        " is not above the previous level's " + detail::show_number(data_->levels.back().min_score));
       data_->levels.push_back(std::move(level));
