@@ -191,6 +191,13 @@ void JsonNode::expect_array(std::size_t min_size) const {
          std::to_string(value_->size()));
 }
 
+void JsonNode::expect_array(std::size_t min_size, std::size_t max_size) const {
+  expect_array(min_size);
+  if (value_->size() > max_size)
+    throw LimitError(path_, "expected at most " + std::to_string(max_size) + " elements (a limit of pact), got " +
+                                std::to_string(value_->size()));
+}
+
 JsonNode JsonNode::operator[](std::size_t index) const {
   return JsonNode((*value_)[index], path_ + "/" + std::to_string(index), context_);
 }

@@ -221,6 +221,39 @@ TEST(BadInputMade, TextsPastTheSizeLimitsAreRefusedBeforeParsing) {
   EXPECT_NE(assessment.reason().find("1048577 bytes, more than the limit of 1048576"), std::string::npos);
 }
 
+TEST(BadInputMade, ListsPastTheCountLimitsAreRefused) {
+  // The small instrument with 33 levels (limit 32): each level a bit above the one before.
+  json instrument = json::parse(pact_test::read_text(pact_test::data_path("instruments/small.json")));
+  json levels = json::array();
+  for (int k = 0; k < 33; ++k) {
+    std::string id = "l";  // built by appending: GCC 12 warns falsely (-Wrestrict) on "l" + std::to_string(k)
+    id += std::to_string(k);
+    levels.push_back({{"id", id}, {"label", {{"en", "x"}, {"es", "x"}}}, {"min_score", k / 33.0}});
+  }
+  instrument["levels"] = levels;
+  const pact::Error e = error_of([&] { pact::Instrument::parse(instrument.dump()); });
+  EXPECT_EQ(e.kind(), pact::ErrorKind::limit);
+  EXPECT_EQ(e.where(), "/levels");
+  EXPECT_NE(e.reason().find("expected at most 32 elements (a limit of pact), got 33"), std::string::npos) << e.what();
+  // Instrument::problems reports it too, with the other problems.
+  const auto problems = pact::Instrument::problems(instrument.dump());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].where(), "/levels");
+
+  // The logistic test model with 1025 features (limit 1024).
+  json model = json::parse(pact_test::read_text(pact_test::data_path("models/logistic.json")));
+  for (int k = 0; model["features"].size() < 1025; ++k) {
+    std::string id = "extra";
+    id += std::to_string(k);
+    model["features"].push_back({{"id", id}, {"kind", "item_severity"}, {"item", "c1"}, {"coefficient", 0.001},
+                                 {"se", 0.1}, {"reference", 0}});
+  }
+  const pact::Error f = error_of([&] { pact::RiskModel::parse(model.dump(), small_instrument()); });
+  EXPECT_EQ(f.kind(), pact::ErrorKind::limit);
+  EXPECT_EQ(f.where(), "/features");
+  EXPECT_NE(f.reason().find("expected at most 1024 elements (a limit of pact), got 1025"), std::string::npos) << f.what();
+}
+
 BatchReading read_csv_text(const std::string& text, const pact::CsvReadOptions& options = {}) {
   std::istringstream in(text);
   pact::CsvAssessmentReader reader(small_instrument(), in, options);
