@@ -32,9 +32,9 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
 
 /// Everything the scoring of one case gives, for rows x dims and rows x top factors.
 struct Outputs {
-  Outputs(std::size_t rows, std::size_t dims)
-      : dims(dims),
-        dimension_scores(rows * dims),
+  Outputs(std::size_t rows, std::size_t dimensions)
+      : dims(dimensions),
+        dimension_scores(rows * dimensions),
         composite(rows),
         deprivation(rows),
         level(rows),

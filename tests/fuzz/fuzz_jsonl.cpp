@@ -1,5 +1,5 @@
 // Fuzzes the JSON Lines reader (JsonlAssessmentReader) against the small test instrument and the
-// default one. Each input is read three times: with the default options; with a read buffer of 16
+// default one. Each input is read three times: with a buffer that holds the whole input; with a read buffer of 16
 // to 63 bytes, so that lines fall across buffer boundaries, which must not change anything that
 // is read; and with a line limit of 32 to 287 bytes. Every reading keeps rows read = accepted +
 // rejected and scores every row it accepts.
@@ -31,7 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace pact_fuzz;
   const std::string_view text = as_text(data, size);
   for (const pact::Instrument* instrument : {&small_instrument(), &pact::Instrument::bundled()}) {
+    // Inputs are at most a few kilobytes: the first reading holds the whole input in its buffer.
     pact::JsonlReadOptions options;
+    options.buffer_bytes = std::size_t{1} << 16;
+    options.batch_rows = 64;
     const Reading plain = read_jsonl(text, *instrument, options);
     options.buffer_bytes = 16 + size % 48;
     options.batch_rows = 1 + size % 5;
