@@ -25,11 +25,11 @@ namespace pact {
 /// (some checks compare every pair of levels or options). The JSON loader and the bundle reader
 /// refuse more with a LimitError at the list's JSON Pointer.
 inline constexpr std::size_t max_instrument_languages = 32;
-inline constexpr std::size_t max_instrument_levels = 32;
-inline constexpr std::size_t max_instrument_dimensions = 256;
-inline constexpr std::size_t max_instrument_items = 4096;
-inline constexpr std::size_t max_item_options = 256;        ///< per ordinal item
-inline constexpr std::size_t max_curve_points = 1024;       ///< per severity curve
+inline constexpr std::size_t max_instrument_levels = 32;       ///< levels of the composite (see above)
+inline constexpr std::size_t max_instrument_dimensions = 256;  ///< dimensions (see above)
+inline constexpr std::size_t max_instrument_items = 4096;      ///< items (see above)
+inline constexpr std::size_t max_item_options = 256;           ///< options per ordinal item (see above)
+inline constexpr std::size_t max_curve_points = 1024;          ///< points per severity curve (see above)
 
 /// A text in several languages. The instrument's default language comes first, so that a
 /// language the text lacks falls back to it.
