@@ -1,8 +1,8 @@
 // Fuzzes the CSV readers (CsvRecordReader, CsvAssessmentReader) against the small test instrument
-// and the default one. Each input is read three times: with a buffer that holds the whole input; with a read
-// buffer of 16 to 63 bytes, so that every record, quote and line break also falls across buffer
-// boundaries, which must not change anything that is read; and with tight limits, so that the
-// field, row and field-count limits are reached. Every reading keeps rows read = accepted +
+// and the default one. Each input is read three times: with a buffer that holds the whole input;
+// with a read buffer of 16 to 63 bytes, so that every record, quote and line break also falls
+// across buffer boundaries, which must not change anything that is read; and with tight limits,
+// so that the field, row and field-count limits are reached. Every reading keeps rows read = accepted +
 // rejected and scores every row it accepts.
 #include "batch_reading.hpp"
 

@@ -1,8 +1,8 @@
 // Fuzzes the JSON Lines reader (JsonlAssessmentReader) against the small test instrument and the
-// default one. Each input is read three times: with a buffer that holds the whole input; with a read buffer of 16
-// to 63 bytes, so that lines fall across buffer boundaries, which must not change anything that
-// is read; and with a line limit of 32 to 287 bytes. Every reading keeps rows read = accepted +
-// rejected and scores every row it accepts.
+// default one. Each input is read three times: with a buffer that holds the whole input; with a
+// read buffer of 16 to 63 bytes, so that lines fall across buffer boundaries, which must not
+// change anything that is read; and with a line limit of 32 to 287 bytes. Every reading keeps
+// rows read = accepted + rejected and scores every row it accepts.
 #include "batch_reading.hpp"
 
 #include "pact/formats/jsonl.hpp"
