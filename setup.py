@@ -49,6 +49,9 @@ class CMakeBuild(build_ext):
             "-DPACT_BUILD_TESTS=OFF",
             "-DPACT_BUILD_BENCHMARKS=OFF",
             "-DPACT_BUILD_EXAMPLES=OFF",
+            # The package holds only the module: no command-line tool, no API reference (an sdist
+            # has no docs/ directory to build it from).
+            "-DPACT_BUILD_CLI=OFF",
             "-DPACT_BUILD_DOCS=OFF",
             "-DPACT_INSTALL=OFF",
             f"-DPython_EXECUTABLE={sys.executable}",

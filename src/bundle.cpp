@@ -81,6 +81,13 @@ std::string describe_architecture(std::string_view marker) {
 
 [[noreturn]] void fail(const std::string& where, const std::string& reason) { throw ValidationError(where, reason); }
 
+// The count limits of the JSON loaders hold for bundles too: some checks compare every pair.
+void limit_count(const std::string& where, std::size_t count, std::size_t limit) {
+  if (count > limit)
+    throw LimitError(where, "expected at most " + std::to_string(limit) + " elements (a limit of pact), got " +
+                                std::to_string(count));
+}
+
 bool in_unit(double v) { return v >= 0.0 && v <= 1.0; }                   // false for NaN
 bool in_unit_open_below(double v) { return v > 0.0 && v <= 1.0; }         // (0, 1]
 bool positive_finite(double v) { return std::isfinite(v) && v > 0.0; }
@@ -99,6 +106,15 @@ void check_instrument(const InstrumentData& d) {
   if (!is_content_hash(d.hash)) fail(at + "/hash", "expected \"sha256:\" and 64 hexadecimal digits");
   if (d.canonical_json.empty()) fail(at + "/canonical_json", "the instrument's canonical JSON is missing");
   if (d.languages.empty()) fail(at + "/languages", "the instrument has no language");
+  limit_count(at + "/languages", d.languages.size(), max_instrument_languages);
+  limit_count(at + "/levels", d.levels.size(), max_instrument_levels);
+  limit_count(at + "/dimensions", d.dimensions.size(), max_instrument_dimensions);
+  limit_count(at + "/items", d.items.size(), max_instrument_items);
+  for (std::size_t j = 0; j < d.items.size(); ++j) {
+    limit_count(at + "/items/" + std::to_string(j) + "/response/options", d.items[j].options.size(), max_item_options);
+    limit_count(at + "/items/" + std::to_string(j) + "/response/severity/points", d.items[j].curve.x.size(),
+                max_curve_points);
+  }
   if (std::find(d.languages.begin(), d.languages.end(), d.default_language) == d.languages.end())
     fail(at + "/default_language", "the default language is not one of the instrument's languages");
   if (d.rating_window_days && (*d.rating_window_days < 1 || *d.rating_window_days > 3650))
@@ -253,6 +269,7 @@ void check_model(const RiskModelData& m) {
   }
 
   if (m.features.empty()) fail(at + "/features", "the model has no feature");
+  limit_count(at + "/features", m.features.size(), max_model_features);
   for (std::size_t k = 0; k < m.features.size(); ++k) {
     const RiskFeature& f = m.features[k];
     const std::string where = at + "/features/" + std::to_string(k);

@@ -23,9 +23,13 @@ bool is_ascii(std::string_view text) noexcept {
   return (high & 0x8080808080808080ull) == 0;
 }
 
-bool is_valid_utf8(std::string_view text) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+bool is_valid_utf8(std::string_view text) noexcept { return invalid_utf8_offset(text) == std::string_view::npos; }
+
+std::size_t invalid_utf8_offset(std::string_view text) noexcept {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* p = begin;
   const auto* end = p + text.size();
+  const std::size_t bad = std::string_view::npos;
   while (p < end) {
     // Most fields are ASCII: skip eight bytes at a time while no byte has its high bit set.
     while (end - p >= 8) {
@@ -53,15 +57,15 @@ bool is_valid_utf8(std::string_view text) noexcept {
       if (c == 0xF0) lo = 0x90;  // overlong
       if (c == 0xF4) hi = 0x8F;  // past U+10FFFF
     } else {
-      return false;
+      return static_cast<std::size_t>(p - begin);
     }
-    if (static_cast<std::size_t>(end - p) < length) return false;
-    if (p[1] < lo || p[1] > hi) return false;
+    if (static_cast<std::size_t>(end - p) < length) return static_cast<std::size_t>(p - begin);
+    if (p[1] < lo || p[1] > hi) return static_cast<std::size_t>(p - begin);
     for (std::size_t k = 2; k < length; ++k)
-      if (p[k] < 0x80 || p[k] > 0xBF) return false;
+      if (p[k] < 0x80 || p[k] > 0xBF) return static_cast<std::size_t>(p - begin);
     p += length;
   }
-  return true;
+  return bad;
 }
 
 bool is_iso_date(std::string_view text) noexcept {

@@ -15,6 +15,8 @@ bool is_ascii(std::string_view text) noexcept;
 
 /// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text) noexcept;
+/// Where the first ill-formed UTF-8 sequence of `text` starts, or std::string_view::npos.
+std::size_t invalid_utf8_offset(std::string_view text) noexcept;
 
 /// Whether `text` is a calendar date written YYYY-MM-DD (year 0001-9999, leap years counted).
 bool is_iso_date(std::string_view text) noexcept;

@@ -102,7 +102,7 @@ class InstrumentReader {
  private:
   void read_languages() {
     const JsonNode languages = root_["languages"];
-    languages.expect_array(1);
+    languages.expect_array(1, max_instrument_languages);
     for (std::size_t i = 0; i < languages.size(); ++i) {
       const JsonNode lang = languages[i];
       std::string code = lang.string();
@@ -144,7 +144,7 @@ class InstrumentReader {
 
   void read_levels() {
     const JsonNode levels = root_["levels"];
-    levels.expect_array(2);
+    levels.expect_array(2, max_instrument_levels);
     for (std::size_t i = 0; i < levels.size(); ++i) guarded([&] {
       const JsonNode node = levels[i];
       node.expect_object({"id", "label", "description", "min_score"});
@@ -159,7 +159,9 @@ class InstrumentReader {
       level.min_score = min_score.number_in(0.0, 1.0);
       if (i == 0 && level.min_score != 0.0)
         min_score.fail("the first level must start at 0 so that every composite has a level, got " + min_score.value().dump());
-      if (i > 0 && level.min_score <= data_->levels.back().min_score)
+      // When collecting problems, an earlier level may have failed and not been kept: compare with
+      // the last level kept, if any.
+      if (i > 0 && !data_->levels.empty() && level.min_score <= data_->levels.back().min_score)
         min_score.fail("levels must be in increasing order of min_score: " + min_score.value().dump() +
                        " is not above the previous level's " + detail::show_number(data_->levels.back().min_score));
       data_->levels.push_back(std::move(level));
@@ -168,7 +170,7 @@ class InstrumentReader {
 
   void read_dimensions() {
     const JsonNode dimensions = root_["dimensions"];
-    dimensions.expect_array(1);
+    dimensions.expect_array(1, max_instrument_dimensions);
     for (std::size_t i = 0; i < dimensions.size(); ++i) guarded([&] {
       const JsonNode node = dimensions[i];
       node.expect_object({"id", "label", "description", "weight", "min_coverage", "deprivation_cutoff", "critical_cutoff"});
@@ -189,7 +191,7 @@ class InstrumentReader {
 
   void read_items() {
     const JsonNode items = root_["items"];
-    items.expect_array(1);
+    items.expect_array(1, max_instrument_items);
     std::map<std::string, std::size_t> item_ids;
     for (std::size_t i = 0; i < items.size(); ++i) guarded([&] {
       const JsonNode node = items[i];
@@ -285,7 +287,7 @@ class InstrumentReader {
   }
 
   void read_options(const JsonNode& options, Item& item) {
-    options.expect_array(2);
+    options.expect_array(2, max_item_options);
     for (std::size_t k = 0; k < options.size(); ++k) {
       const JsonNode node = options[k];
       node.expect_object({"value", "label", "anchor", "severity"});
@@ -319,7 +321,7 @@ class InstrumentReader {
     else
       interpolation.fail("expected \"linear\" or \"step\", got \"" + kind + "\"");
     const JsonNode points = node["points"];
-    points.expect_array(2);
+    points.expect_array(2, max_curve_points);
     for (std::size_t k = 0; k < points.size(); ++k) {
       const JsonNode point = points[k];
       point.expect_array(2);

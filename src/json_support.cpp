@@ -1,5 +1,7 @@
 #include "json_support.hpp"
 
+#include "formats_text.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -118,7 +120,14 @@ json parse_json(std::string_view text, const JsonLimits& limits) {
   try {
     return json::parse(text.begin(), text.end(), callback);
   } catch (const json::parse_error& e) {
-    const auto [line, column] = line_and_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
+    // nlohmann stops at the byte that shows a UTF-8 sequence to be ill-formed, which may be the
+    // one after the sequence's start (Latin-1 "Le\xf3n" fails at the "n"): point at the start.
+    if (std::string_view(e.what()).find("ill-formed UTF-8") != std::string_view::npos) {
+      const std::size_t start = invalid_utf8_offset(text);
+      if (start < byte) byte = start;
+    }
+    const auto [line, column] = line_and_column(text, byte);
     throw ParseError(line, column, parse_reason(e.what()));
   } catch (const json::out_of_range&) {
     // nlohmann reports a number beyond the range of a double (1e999) this way; the stack still
@@ -180,6 +189,13 @@ void JsonNode::expect_array(std::size_t min_size) const {
   if (value_->size() < min_size)
     fail("expected at least " + std::to_string(min_size) + " element" + (min_size == 1 ? "" : "s") + ", got " +
          std::to_string(value_->size()));
+}
+
+void JsonNode::expect_array(std::size_t min_size, std::size_t max_size) const {
+  expect_array(min_size);
+  if (value_->size() > max_size)
+    throw LimitError(path_, "expected at most " + std::to_string(max_size) + " elements (a limit of pact), got " +
+                                std::to_string(value_->size()));
 }
 
 JsonNode JsonNode::operator[](std::size_t index) const {

@@ -55,6 +55,8 @@ class JsonNode {
 
   /// Requires an array with at least `min_size` elements.
   void expect_array(std::size_t min_size = 0) const;
+  /// Requires an array with `min_size` to `max_size` elements; more is a LimitError here.
+  void expect_array(std::size_t min_size, std::size_t max_size) const;
   std::size_t size() const noexcept { return value_->size(); }
   JsonNode operator[](std::size_t index) const;
 

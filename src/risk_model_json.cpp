@@ -308,7 +308,7 @@ class RiskModelReader {
 
   void read_features() {
     const JsonNode features = root_["features"];
-    features.expect_array(1);
+    features.expect_array(1, max_model_features);
     std::vector<Range> ranges;
     for (std::size_t k = 0; k < features.size(); ++k) guarded([&] {
       const JsonNode node = features[k];

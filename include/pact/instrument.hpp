@@ -19,6 +19,18 @@
 
 namespace pact {
 
+/// The most an instrument may hold (docs/reliability.md, "Limits"): far above any real instrument
+/// (the default has 3 languages, 4 levels, 9 dimensions, 47 items, at most 5 options per item and
+/// 6 severity-curve points), and low enough that no file can make a load take more than a moment
+/// (some checks compare every pair of levels or options). The JSON loader and the bundle reader
+/// refuse more with a LimitError at the list's JSON Pointer.
+inline constexpr std::size_t max_instrument_languages = 32;
+inline constexpr std::size_t max_instrument_levels = 32;       ///< levels of the composite (see above)
+inline constexpr std::size_t max_instrument_dimensions = 256;  ///< dimensions (see above)
+inline constexpr std::size_t max_instrument_items = 4096;      ///< items (see above)
+inline constexpr std::size_t max_item_options = 256;           ///< options per ordinal item (see above)
+inline constexpr std::size_t max_curve_points = 1024;          ///< points per severity curve (see above)
+
 /// A text in several languages. The instrument's default language comes first, so that a
 /// language the text lacks falls back to it.
 class Label {

@@ -243,6 +243,11 @@ class RiskModel {
 /// The longest extra horizon a caller may ask for (100 years).
 inline constexpr int max_horizon_months = 1200;
 
+/// The most features a risk model may have (the default has 13): the loaders compare every pair
+/// of feature ids, so this bounds a load's time whatever the file (docs/reliability.md, "Limits").
+/// More is a LimitError at /features.
+inline constexpr std::size_t max_model_features = 1024;
+
 /// What to compute besides the probability at the model's horizon.
 struct RiskOptions {
   /// Extra horizons in months, each in [1, max_horizon_months]; hazard form only (a logistic

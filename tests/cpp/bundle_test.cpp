@@ -444,6 +444,37 @@ TEST(BundleContent, AnInstrumentThatWouldReadOutOfBoundsIsRefused) {
   expect_instrument_refused([](Data& d) { d.default_language = "fr"; }, "/payload/instrument/default_language");
 }
 
+// The count limits of the JSON loaders (docs/reliability.md, "Limits") hold for bundles too: a
+// 64 MiB payload could otherwise hold a million features, whose pairwise id check would take hours.
+TEST(BundleContent, ListsPastTheCountLimitsAreRefused) {
+  const auto expect_limit = [](const std::string& bytes, const std::string& where, const std::string& reason) {
+    try {
+      if (pact::read_bundle_header(bytes).content == pact::BundleContent::instrument)
+        (void)pact::parse_instrument_bundle(bytes);
+      else
+        (void)pact::parse_bundle(bytes);
+      ADD_FAILURE() << "loaded; expected a limit error at " << where;
+    } catch (const pact::LimitError& e) {
+      EXPECT_EQ(e.where(), where) << e.what();
+      EXPECT_NE(e.reason().find(reason), std::string::npos) << e.what();
+    }
+  };
+  pact::detail::RiskModelData model = hazard().data();
+  const pact::RiskFeature feature = model.features[0];
+  model.features.assign(pact::max_model_features + 1, feature);
+  expect_limit(encode(model), "/payload/model/features", "expected at most 1024 elements (a limit of pact), got 1025");
+
+  pact::detail::InstrumentData instrument = small().data();
+  const pact::Item item = instrument.items[0];
+  instrument.items.assign(pact::max_instrument_items + 1, item);
+  expect_limit(pact::detail::encode_bundle(instrument, nullptr), "/payload/instrument/items", "got 4097");
+
+  instrument = small().data();
+  instrument.items[0].options.resize(pact::max_item_options + 1, instrument.items[0].options[0]);
+  expect_limit(pact::detail::encode_bundle(instrument, nullptr), "/payload/instrument/items/0/response/options",
+               "expected at most 256 elements (a limit of pact), got 257");
+}
+
 TEST(BundleContent, DerivedTablesAreRebuiltOnLoadNotTrusted) {
   // The kernel's lookup tables are not stored: damaging them in the data that is encoded changes
   // nothing, because the loader derives them again from the authored data.

@@ -116,8 +116,9 @@ std::vector<BadAssessment> bad_assessments() {
       // Line 2 has 19 characters: the input ends at column 20.
       {"truncated", "{\"case_id\": \"x\",\n \"responses\": {\"a1\"", K::parse, "line 2, column 20", "unexpected end of input"},
       {"empty text", "", K::parse, "line 1, column 1", "unexpected end of input"},
-      // 0xF3 (column 16) opens a 4-byte sequence; the 'n' after it (column 17) shows it ill-formed.
-      {"Latin-1 text", "{\"case_id\": \"Le\xf3n\", \"responses\": {\"a1\": 1}}", K::parse, "line 1, column 17", "ill-formed UTF-8"},
+      // 0xF3 (column 16) opens a 4-byte sequence, which the 'n' after it (column 17) shows to be
+      // ill-formed: the error points at the sequence's start, the byte to fix.
+      {"Latin-1 text", "{\"case_id\": \"Le\xf3n\", \"responses\": {\"a1\": 1}}", K::parse, "line 1, column 16", "ill-formed UTF-8"},
       {"too deep", R"({"case_id": "x", "attributes": {"a": [[[[[[[[1]]]]]]]]}, "responses": {}})", K::limit, "/attributes/a/0/0/0/0/0/0", "deeper than the limit of 8"},
       {"too large", R"({"case_id": "x", "responses": {}, "attributes": {"a": ")" + std::string(1u << 20, 'x') + "\"}}", K::limit, "", "more than the limit of 1048576"},
   };

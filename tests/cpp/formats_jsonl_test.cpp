@@ -111,11 +111,12 @@ std::vector<BadLine> bad_lines() {
       {"not an object", "[1, 2]", "", 0, "", K::validation, "expected an object, got an array"},
       {"null", "null", "", 0, "", K::validation, "expected an object, got null"},
       // The position of a syntax error is the byte where the parser saw it: one past the last
-      // byte for a line that ends too soon (39 bytes here, 14 in the next), the byte after 0xF3
-      // (at 16, opening a 4-byte sequence) for the Latin-1 text, the second '{' at 42.
+      // byte for a line that ends too soon (39 bytes here, 14 in the next), the start of an
+      // ill-formed UTF-8 sequence (0xF3 at 16, opening a 4-byte sequence that the 'n' after it
+      // breaks) for the Latin-1 text, the second '{' at 42.
       {"truncated", R"({"case_id": "x", "responses": {"a1": 1})", "", 40, "", K::parse, "unexpected end of input"},
       {"quote left open", R"({"case_id": "x)", "", 15, "", K::parse, "missing closing quote"},
-      {"Latin-1 text", "{\"case_id\": \"Le\xf3n\", \"responses\": {\"a1\": 1}}", "", 17, "", K::parse, "ill-formed UTF-8"},
+      {"Latin-1 text", "{\"case_id\": \"Le\xf3n\", \"responses\": {\"a1\": 1}}", "", 16, "", K::parse, "ill-formed UTF-8"},
       {"two objects on a line", R"({"case_id": "x", "responses": {"a1": 1}} {})", "", 42, "", K::parse, "expected end of input"},
       {"too deep", R"({"case_id": "x", "attributes": {"a": [[[[[[[[1]]]]]]]]}, "responses": {}})", "/attributes/a/0/0/0/0/0/0", 0, "", K::limit, "deeper than the limit of 8"},
       {"too long", R"({"case_id": "x", "attributes": {"a": ")" + std::string(200, 'x') + R"("}, "responses": {"a1": 1}})", "", 0, "", K::limit, "the line is longer than the limit of 128 bytes"},

@@ -128,15 +128,27 @@ def test_exit_status_for_unusable_input(tmp_path):
 
 
 def test_a_killed_run_leaves_no_output_and_a_rerun_completes(tmp_path):
-    """SIGKILL mid-run: nothing at the output path (results are written beside it and renamed
-    only when complete); a rerun gives the complete, correct output."""
+    """SIGKILL mid-run: nothing at the output paths (results and errors are written beside them
+    and renamed only when complete); a rerun gives the complete, correct output, with every row
+    read either scored or rejected."""
     cases = tmp_path / "big.csv"
     pact("simulate", "-n", 300000, "--seed", 3, "-o", cases, check=0)
-    out = tmp_path / "results.csv"
-    proc = subprocess.Popen([CLI, "score", "-i", str(cases), "-o", str(out), "--threads", "1", "--batch-rows", "256"],
+    # Three bad rows among the 300,000, so that the errors file is written too (data row k is on
+    # line k + 1).
+    lines = cases.read_text(encoding="utf-8").splitlines(keepends=True)
+    status = lines[0].rstrip("\r\n").split(",").index("emp_work_status")
+    for k in (5, 150000, 299990):
+        fields = lines[k].rstrip("\r\n").split(",")
+        fields[status] = "9"
+        lines[k] = ",".join(fields) + "\r\n"
+    cases.write_text("".join(lines), encoding="utf-8")
+    out, errors = tmp_path / "results.csv", tmp_path / "rejected.csv"
+    proc = subprocess.Popen([CLI, "score", "-i", str(cases), "-o", str(out), "--errors", str(errors),
+                             "--threads", "1", "--batch-rows", "256"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # Kill once the partial file exists and has grown, i.e. really mid-run.
-    deadline = time.time() + 60
+    # Kill once the partial results file exists and has grown past 1 MB, i.e. really mid-run (the
+    # complete results are far larger; checked below).
+    deadline = time.time() + 120
     killed_mid_run = False
     while time.time() < deadline and proc.poll() is None:
         partial = [p for p in tmp_path.iterdir() if p.name.startswith(".results.csv.pact-partial")]
@@ -147,12 +159,24 @@ def test_a_killed_run_leaves_no_output_and_a_rerun_completes(tmp_path):
         time.sleep(0.01)
     proc.wait()
     assert killed_mid_run, "the run ended before it could be killed"
-    assert not out.exists()
-    pact("score", "-i", cases, "-o", out, check=0)
-    reference = tmp_path / "reference.csv"
-    pact("score", "-i", cases, "-o", reference, "--threads", 2, check=0)
+    assert proc.returncode == -signal.SIGKILL
+    assert not out.exists() and not errors.exists()
+    # What the killed run had written stays under its hidden partial name, never the output's.
+    partial = [p for p in tmp_path.iterdir() if p.name.startswith(".results.csv.pact-partial")]
+    assert len(partial) == 1 and partial[0].stat().st_size > 1_000_000
+
+    # The rerun, beside the killed run's leftover, against an uninterrupted run on two threads.
+    r = pact("score", "-i", cases, "-o", out, "--errors", errors, check=1)  # 1: some rows rejected
+    assert "300,000 rows read, 299,997 scored, 3 rejected" in r.stderr.decode()
+    reference, reference_errors = tmp_path / "reference.csv", tmp_path / "reference-rejected.csv"
+    pact("score", "-i", cases, "-o", reference, "--errors", reference_errors, "--threads", 2, check=1)
     assert out.read_bytes() == reference.read_bytes()
-    assert len(read_csv(out)) == 300000
+    assert errors.read_bytes() == reference_errors.read_bytes()
+    results = read_csv(out)
+    assert len(results) == 299997
+    assert partial[0].stat().st_size < out.stat().st_size
+    assert results[0]["case_id"] == "sim-000001" and results[-1]["case_id"] == "sim-300000"
+    assert [row["line"] for row in read_csv(errors)] == ["6", "150001", "299991"]
 
 
 def test_validate_lists_every_problem(tmp_path):
