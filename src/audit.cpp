@@ -217,7 +217,9 @@ json outputs_of_result(const json& result) {
   out["composite"] = composite.at("score");
   out["level"] = composite.at("level").is_object() ? composite["level"].at("id") : json(nullptr);
   out["deprivation_score"] = result.at("deprivation").at("score");
-  if (result.contains("risk") && result["risk"].is_object()) {
+  // A risk section whose status is not "ok" (no months in care, ...) states no probability or
+  // band, as its audit record does not.
+  if (result.contains("risk") && result["risk"].is_object() && result["risk"].value("status", "ok") == "ok") {
     const json& risk = result["risk"];
     out["probability"] = risk.at("probability");
     out["band"] = risk.at("band").is_object() ? risk["band"].at("id") : risk.at("band");
@@ -280,8 +282,14 @@ AuditVerification verify_audit(const Instrument& instrument, std::istream& audit
       if (!same_value(record.at("instrument"), result.at("instrument")))
         problem(case_id, "the result's instrument differs from the audit record's");
       if (result.contains("risk") && result["risk"].is_object() && result["risk"].contains("model")) {
-        json model = result["risk"]["model"];
-        if (!same_value(record.at("model"), model)) problem(case_id, "the result's model differs from the audit record's");
+        // A result's model stamp also names the model's instrument (compared above, as the
+        // result's own); a record stamps the model only when it gave a risk.
+        const json& risk = result["risk"];
+        json model = risk["model"];
+        if (model.is_object()) model.erase("instrument");
+        const bool scored = risk.value("status", "ok") == "ok";
+        if (scored ? !same_value(record.at("model"), model) : !record.at("model").is_null())
+          problem(case_id, "the result's model differs from the audit record's");
       }
       if (!result.contains("items"))
         throw ValidationError("/items", "the result has no item responses to recompute its input digest");
