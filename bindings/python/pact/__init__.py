@@ -3,8 +3,9 @@
 Scores assessments against an instrument (dimension scores with coverage, a composite index,
 its severity level, critical factors) and a chronicity-risk model (the probability of still
 being in care at the horizon, its band, the factors that raise it), measures caseloads with the
-Alkire-Foster counting method, fits and validates the risk model, and works with pandas and
-numpy in and out. The computations are pact's C++ library; this package is a thin shell.
+Alkire-Foster counting method, fits, calibrates and validates the risk model, simulates
+caseloads, and works with pandas and numpy in and out. The computations are pact's C++
+library; this package is a thin shell.
 
 >>> import pact
 >>> inst = pact.Instrument.default()
@@ -34,7 +35,7 @@ from .fitting import FitResult, fit
 from .instrument import Instrument
 from .risk import RiskModel
 from .scoring import score, score_one
-from .simulation import simulate
+from .simulation import simulate, simulation_options
 
 
 __all__ = [
@@ -56,5 +57,6 @@ __all__ = [
     "score",
     "score_one",
     "simulate",
+    "simulation_options",
     "__version__",
 ]

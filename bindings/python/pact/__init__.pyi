@@ -17,6 +17,7 @@ from .risk import RiskModel as RiskModel
 from .scoring import score as score
 from .scoring import score_one as score_one
 from .simulation import simulate as simulate
+from .simulation import simulation_options as simulation_options
 
 __all__ = [
     "AlkireFoster",
@@ -37,5 +38,6 @@ __all__ = [
     "score",
     "score_one",
     "simulate",
+    "simulation_options",
     "__version__",
 ]

@@ -207,3 +207,74 @@ def score_assessment_json(
     items: bool = ...,
     model: Optional[RiskModel] = ...,
 ) -> str: ...
+
+class Calibration:
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+    @property
+    def fit(self) -> dict[str, Any]: ...
+    @property
+    def n_cases(self) -> int: ...
+    @property
+    def n_rows(self) -> int: ...
+    @property
+    def n_evaluated(self) -> int: ...
+    @property
+    def evaluation(self) -> dict[str, Any]: ...
+    @property
+    def references(self) -> list[float]: ...
+    @property
+    def method(self) -> str: ...
+    def model_json(
+        self,
+        version: str,
+        fitted_on: str,
+        fitted_at: str,
+        notes: str = ...,
+        name: Sequence[tuple[str, str]] = ...,
+        description: Sequence[tuple[str, str]] = ...,
+    ) -> str: ...
+    def model(
+        self,
+        version: str,
+        fitted_on: str,
+        fitted_at: str,
+        notes: str = ...,
+        name: Sequence[tuple[str, str]] = ...,
+        description: Sequence[tuple[str, str]] = ...,
+    ) -> RiskModel: ...
+
+def calibrate(
+    spec: RiskModel,
+    responses: npt.ArrayLike,
+    chronic: Optional[npt.ArrayLike] = ...,
+    followup_months: Optional[npt.ArrayLike] = ...,
+    left_care: Optional[npt.ArrayLike] = ...,
+    weights: Optional[npt.ArrayLike] = ...,
+    l2: float = ...,
+    references: str = ...,
+    max_iterations: int = ...,
+    tolerance: float = ...,
+    metric_bins: int = ...,
+    threads: int = ...,
+) -> Calibration: ...
+
+simulation_block_cases: int
+
+def simulation_defaults(generic: bool = ...) -> dict[str, Any]: ...
+def simulate(
+    model: RiskModel,
+    seed: int,
+    first_case: int,
+    count: int,
+    threads: int = ...,
+    generic: bool = ...,
+    item_noise: Optional[float] = ...,
+    missing_rate: Optional[float] = ...,
+    followup_months: Optional[int] = ...,
+    monthly_dropout: Optional[float] = ...,
+    general_loading: Optional[float] = ...,
+    keep_latent: bool = ...,
+    dimensions: Optional[Sequence[tuple[str, float, float, float]]] = ...,
+    item_shifts: Optional[Sequence[tuple[str, float]]] = ...,
+    attributes: Optional[Sequence[tuple[str, Sequence[tuple[str, float, Sequence[tuple[str, float]]]]]]] = ...,
+) -> dict[str, Any]: ...
