@@ -278,3 +278,73 @@ def simulate(
     item_shifts: Optional[Sequence[tuple[str, float]]] = ...,
     attributes: Optional[Sequence[tuple[str, Sequence[tuple[str, float, Sequence[tuple[str, float]]]]]]] = ...,
 ) -> dict[str, Any]: ...
+
+def is_date(text: str) -> bool: ...
+def caseload_changes(
+    instrument: Instrument,
+    model: Optional[RiskModel],
+    responses: npt.ArrayLike,
+    case_ids: Sequence[str],
+    dates: Sequence[str],
+    as_of: str = ...,
+    lang: str = ...,
+) -> dict[str, Any]: ...
+def prioritise(
+    instrument: Instrument,
+    model: Optional[RiskModel],
+    responses: npt.ArrayLike,
+    case_ids: Sequence[str],
+    dates: Optional[Sequence[str]],
+    groups: Optional[Sequence[str]],
+    as_of: str = ...,
+    capacity: int = ...,
+    capacity_by_group: Sequence[tuple[str, int]] = ...,
+    lang: str = ...,
+) -> dict[str, Any]: ...
+def validate_override(
+    instrument: Instrument,
+    model: Optional[RiskModel],
+    target: str,
+    value: str,
+    professional_id: str,
+    timestamp: str,
+    reason: str,
+) -> None: ...
+
+max_override_reason_length: int
+
+def utc_now() -> str: ...
+def override_report(
+    original: npt.ArrayLike,
+    final: npt.ArrayLike,
+    outcome: npt.ArrayLike,
+    group_codes: Optional[npt.ArrayLike] = ...,
+    group_names: Optional[Sequence[str]] = ...,
+) -> dict[str, Any]: ...
+
+class AuditChain:
+    def __init__(self, instrument: Instrument, model: Optional[RiskModel], previous: str, next_sequence: int) -> None: ...
+    @property
+    def last_record_digest(self) -> str: ...
+    @property
+    def records(self) -> int: ...
+    def append(
+        self,
+        assessment_json: str,
+        override: Optional[Sequence[str]] = ...,
+        timestamp: str = ...,
+        lang: str = ...,
+        items: bool = ...,
+    ) -> tuple[str, str]: ...
+
+def audit_log_tail(path: str) -> tuple[str, int]: ...
+
+audit_genesis: str
+
+def verify_audit(
+    instrument: Optional[Instrument],
+    log: str,
+    log_is_path: bool,
+    results: Optional[str] = ...,
+    results_are_path: bool = ...,
+) -> dict[str, Any]: ...

@@ -16,6 +16,7 @@ void bind_fitting(pybind11::module_& m);
 void bind_metrics(pybind11::module_& m);
 void bind_formats(pybind11::module_& m);
 void bind_simulation(pybind11::module_& m);
+void bind_casework(pybind11::module_& m);
 
 /// Validation statistics as a dict (metrics.cpp), also what calibration reports.
 pybind11::dict metrics_dict(const pact::ValidationMetrics& m);

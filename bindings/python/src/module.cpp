@@ -70,4 +70,5 @@ PYBIND11_MODULE(_pact, m) {
   pact_python::bind_metrics(m);
   pact_python::bind_formats(m);
   pact_python::bind_simulation(m);
+  pact_python::bind_casework(m);
 }
