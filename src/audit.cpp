@@ -282,11 +282,14 @@ AuditVerification verify_audit(const Instrument& instrument, std::istream& audit
       if (!same_value(record.at("instrument"), result.at("instrument")))
         problem(case_id, "the result's instrument differs from the audit record's");
       if (result.contains("risk") && result["risk"].is_object() && result["risk"].contains("model")) {
-        // A result's model stamp also names the model's instrument (compared above, as the
-        // result's own); a record stamps the model only when it gave a risk.
+        // The result's stamp also names the instrument the model needs, which the record keeps
+        // once at its top level: compare the model's own identity only. A record stamps the
+        // model only when it gave a risk (a section whose status is not "ok" gave none).
         const json& risk = result["risk"];
-        json model = risk["model"];
-        if (model.is_object()) model.erase("instrument");
+        const json& stamp = risk["model"];
+        json model = json::object();
+        for (const char* key : {"id", "version", "hash", "status"})
+          if (stamp.is_object() && stamp.contains(key)) model[key] = stamp[key];
         const bool scored = risk.value("status", "ok") == "ok";
         if (scored ? !same_value(record.at("model"), model) : !record.at("model").is_null())
           problem(case_id, "the result's model differs from the audit record's");

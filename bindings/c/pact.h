@@ -1,4 +1,5 @@
-/*
+/**
+ * \file pact.h
  * pact.h: the stable C API of pact.
  *
  * pact scores assessments of social inclusion/exclusion against a diagnostic instrument
@@ -66,6 +67,9 @@
 extern "C" {
 #endif
 
+/** Marks the functions libpact exports: default visibility with GCC and Clang, dllexport while
+ *  building the DLL and dllimport when using it on Windows (define PACT_C_STATIC to link
+ *  libpact.a there). */
 #if defined(_WIN32)
 #if defined(PACT_C_STATIC)
 #define PACT_API
@@ -80,9 +84,12 @@ extern "C" {
 #define PACT_API
 #endif
 
-/** The version of this header. Compare with pact_version_number() at run time. */
+/** The major version of this header: a host checks that the linked library has the same one
+ *  (PACT_VERSION_MAJOR == pact_version_number() / 10000). */
 #define PACT_VERSION_MAJOR 0
+/** The minor version of this header (new functions, same behaviour of the old ones). */
 #define PACT_VERSION_MINOR 1
+/** The patch version of this header (fixes only). */
 #define PACT_VERSION_PATCH 0
 /** major * 10000 + minor * 100 + patch. */
 #define PACT_VERSION_NUMBER (PACT_VERSION_MAJOR * 10000 + PACT_VERSION_MINOR * 100 + PACT_VERSION_PATCH)
@@ -187,7 +194,11 @@ PACT_API pact_status pact_instrument_language(const pact_instrument* instrument,
 /** The number of dimensions, items and severity levels; 0 when `instrument` is NULL. Items are
  *  numbered in instrument order, which is the column order of batch input. */
 PACT_API size_t pact_instrument_dimension_count(const pact_instrument* instrument);
+/** The number of items (the columns of batch input, in instrument order); 0 when `instrument` is
+ *  NULL. */
 PACT_API size_t pact_instrument_item_count(const pact_instrument* instrument);
+/** The number of severity levels of the composite index, lowest first; 0 when `instrument` is
+ *  NULL. */
 PACT_API size_t pact_instrument_level_count(const pact_instrument* instrument);
 
 /** How an item is answered. */
@@ -202,15 +213,15 @@ typedef enum pact_response_type {
 /** A dimension described in one language. */
 typedef struct pact_dimension_info {
   size_t struct_size;         /**< set by the caller to sizeof(pact_dimension_info) */
-  const char* id;
-  const char* label;
+  const char* id;             /**< the dimension's identifier, e.g. "employability" */
+  const char* label;          /**< its name in the language asked for */
   const char* description;    /**< "" when the instrument has none */
   double weight;              /**< as written in the instrument */
   double normalized_weight;   /**< weight / the sum of all dimension weights (they sum to 1) */
   double min_coverage;        /**< share of item weight that must be answered to score it */
   double deprivation_cutoff;  /**< deprived (counting method) at or above this score */
   double critical_cutoff;     /**< a critical factor at or above this score; NaN when none */
-  size_t item_count;
+  size_t item_count;          /**< the number of items that score this dimension */
 } pact_dimension_info;
 
 /** Describes dimension `index` (0-based, instrument order) in language `lang`. Strings are owned
@@ -221,12 +232,12 @@ PACT_API pact_status pact_instrument_dimension(const pact_instrument* instrument
 /** An item described in one language: enough for a host to render the question. */
 typedef struct pact_item_info {
   size_t struct_size;          /**< set by the caller to sizeof(pact_item_info) */
-  const char* id;
-  const char* dimension_id;
-  size_t dimension_index;
-  const char* label;
+  const char* id;              /**< the item's identifier, e.g. "emp_work_status" */
+  const char* dimension_id;    /**< the identifier of the dimension the item scores */
+  size_t dimension_index;      /**< that dimension's index (pact_instrument_dimension) */
+  const char* label;           /**< the item's short name in the language asked for */
   const char* question;        /**< "" when the instrument has none */
-  pact_response_type type;
+  pact_response_type type;     /**< how the item is answered, and so what a response may be */
   int required;                /**< 1: a case without an answer to this item is rejected */
   double weight;               /**< as written in the instrument */
   double weight_in_dimension;  /**< weight / the sum of the weights of the dimension's items */
@@ -246,7 +257,7 @@ PACT_API pact_status pact_instrument_item(const pact_instrument* instrument, siz
 typedef struct pact_option_info {
   size_t struct_size; /**< set by the caller to sizeof(pact_option_info) */
   int value;          /**< the code to record */
-  const char* label;
+  const char* label;  /**< the option's short label in the language asked for */
   const char* anchor; /**< the written anchor: when to choose this option; "" if none */
   double severity;    /**< in [0, 1] */
 } pact_option_info;
@@ -260,7 +271,7 @@ PACT_API pact_status pact_instrument_option(const pact_instrument* instrument, s
 typedef struct pact_level_info {
   size_t struct_size;      /**< set by the caller to sizeof(pact_level_info) */
   const char* id;          /**< e.g. "severe_exclusion" */
-  const char* label;
+  const char* label;       /**< the level's name in the language asked for */
   const char* description; /**< "" when the instrument has none */
   double min_score;        /**< the composite reaches this level at this score */
 } pact_level_info;
@@ -329,7 +340,7 @@ PACT_API size_t pact_model_band_count(const pact_model* model);
 typedef struct pact_band_info {
   size_t struct_size;     /**< set by the caller to sizeof(pact_band_info) */
   const char* id;         /**< e.g. "very_high" */
-  const char* label;
+  const char* label;      /**< the band's name in the language asked for */
   double min_probability; /**< a case is in this band from this probability of chronicity */
 } pact_band_info;
 
@@ -389,9 +400,9 @@ typedef struct pact_batch_output {
 /** Row accounting: rows = scored + rejected, always. */
 typedef struct pact_batch_summary {
   size_t struct_size; /**< set by the caller to sizeof(pact_batch_summary) */
-  size_t rows;
+  size_t rows;        /**< rows given */
   size_t scored;      /**< instrument batches: rows scored; model batches: rows with a risk */
-  size_t rejected;
+  size_t rejected;    /**< rows not scored (instrument batches) or without a risk (model batches) */
 } pact_batch_summary;
 
 /** Row status codes written to pact_batch_output.status. */

@@ -142,10 +142,10 @@ inline void validate_responses(const Instrument& instrument, std::span<const dou
 /// optional subgroup attributes (territory, sex, age band, ... for evaluation by group), and one
 /// response per item of the instrument in instrument order (NaN = missing).
 struct Assessment {
-  std::string case_id;
+  std::string case_id;  ///< pseudonymous, at most max_case_id_length characters, no control characters
   std::string date;  ///< ISO 8601 date (YYYY-MM-DD), or empty
-  std::vector<std::pair<std::string, std::string>> attributes;
-  std::vector<double> responses;
+  std::vector<std::pair<std::string, std::string>> attributes;  ///< (name, value) pairs, e.g. ("territory", "leon")
+  std::vector<double> responses;  ///< one per item, instrument order; NaN = missing, yes/no as 1/0
 };
 
 /// The longest case id pact accepts (a pseudonymous key, not a document).

@@ -50,7 +50,10 @@ class AuditWriter {
   void append(const CaseView& case_view, const CaseScores& scores, const RiskResult* risk,
               const ProfessionalOverride* override_ = nullptr, std::string timestamp = {});
 
+  /// The digest of the last record written (or the one given to chain from): a later writer on
+  /// the same log continues from it.
   const std::string& last_record_digest() const noexcept { return previous_; }
+  /// The number of records this writer has appended.
   std::uint64_t records() const noexcept { return written_; }
 
  private:
@@ -70,20 +73,21 @@ std::pair<std::string, std::uint64_t> audit_log_tail(std::istream& audit_jsonl);
 /// One problem the verifier found.
 struct AuditProblem {
   std::uint64_t line = 0;  ///< line in the audit log, or in the results when `in_results`
-  bool in_results = false;
-  std::string case_id;
-  std::string problem;
+  bool in_results = false;  ///< the problem is in the results, not in the audit log
+  std::string case_id;      ///< the case concerned, when the line names one
+  std::string problem;      ///< what is wrong, in words
 };
 
 /// What verification found: every record intact and chained, and (with results) every result
 /// matched by a record with the same input digest, ids, hashes and outputs.
 struct AuditVerification {
-  std::uint64_t records = 0;
-  std::uint64_t results = 0;
-  std::uint64_t matched = 0;
+  std::uint64_t records = 0;  ///< records read from the audit log
+  std::uint64_t results = 0;  ///< results read (0 when verifying the log alone)
+  std::uint64_t matched = 0;  ///< results that matched their record
   /// Records no result claimed (normal when verifying a subset of the results).
   std::uint64_t unmatched_records = 0;
-  std::vector<AuditProblem> problems;
+  std::vector<AuditProblem> problems;  ///< every problem found, in the order found
+  /// True when nothing is wrong: the chain is intact and every result matched.
   bool ok() const noexcept { return problems.empty(); }
 };
 

@@ -38,11 +38,11 @@ enum class BundleContent : std::uint32_t {
 
 /// A bundle's header, as read_bundle_header reports it.
 struct BundleHeader {
-  std::uint32_t format_version = 0;
+  std::uint32_t format_version = 0;   ///< the bundle format version (at most bundle_format_version)
   std::uint32_t library_version = 0;  ///< PACT_VERSION_NUMBER of the library that wrote it
   std::uint32_t archive_version = 0;  ///< Boost.Serialization's archive version that wrote it
-  BundleContent content = BundleContent::instrument;
-  std::uint64_t payload_bytes = 0;
+  BundleContent content = BundleContent::instrument;  ///< an instrument alone, or a model and its instrument
+  std::uint64_t payload_bytes = 0;   ///< the length of the payload after the header
 };
 
 /// The bytes of a bundle holding `model` and its instrument.
@@ -53,6 +53,7 @@ std::string bundle_bytes(const Instrument& instrument);
 /// Writes a bundle atomically: to a temporary file beside `file`, flushed to disk, then renamed
 /// over it, so that a reader sees the old file or the new one, never a part. Throws IoError.
 void write_bundle(const std::filesystem::path& file, const RiskModel& model);
+/// Writes an instrument-only bundle atomically, as the overload for a model does. Throws IoError.
 void write_bundle(const std::filesystem::path& file, const Instrument& instrument);
 
 /// Reads a bundle's model (and the instrument it is bound to). Throws ValidationError at
@@ -65,6 +66,7 @@ RiskModel read_bundle(const std::filesystem::path& file);
 
 /// Reads a bundle's instrument: an instrument-only bundle, or the instrument of a model bundle.
 Instrument parse_instrument_bundle(std::string_view bytes);
+/// As parse_instrument_bundle, from a file (IoError when it cannot be read).
 Instrument read_instrument_bundle(const std::filesystem::path& file);
 
 /// Checks and returns a bundle's header (magic, format version, architecture, content, payload

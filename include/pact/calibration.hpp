@@ -125,7 +125,7 @@ inline CaseFeatures case_features(const RiskModel& model, ConstRowMatrixView res
 /// What a model written from a template changes: everything else (features, bands, labels,
 /// horizon, actionable items, instrument range) is the template's.
 struct RiskModelUpdate {
-  std::string version;
+  std::string version;  ///< the new model's semantic version (the id stays the template's)
   Label name;         ///< empty: the template's
   Label description;  ///< empty: the template's (or none)
   std::optional<Coefficient> intercept;  ///< logistic form (required there)
@@ -158,6 +158,7 @@ enum class ReferencePolicy : std::uint8_t {
   sample_median,  ///< each feature's median over the cases where it is not imputed
 };
 
+/// How calibrate fits and what it writes into the calibrated model's provenance.
 struct CalibrationOptions {
   std::string version;    ///< the new model's semantic version (required)
   std::string fitted_on;  ///< what data, never personal data (required)
@@ -169,18 +170,18 @@ struct CalibrationOptions {
   /// person-months carries its case's weight. Also the sample weights of the evaluation.
   std::span<const double> weights;
   double l2 = 0.0;  ///< L2 penalty on the feature coefficients (never the intercept or the bands)
-  ReferencePolicy references = ReferencePolicy::keep;
+  ReferencePolicy references = ReferencePolicy::keep;  ///< keep the template's, or take sample medians
   /// Start Newton's method at the template's coefficients instead of zero.
   bool start_from_template = false;
-  int max_iterations = 100;
-  double tolerance = 1e-8;
+  int max_iterations = 100;  ///< Newton steps before the fit gives up (FitOptions::max_iterations)
+  double tolerance = 1e-8;   ///< convergence tolerance on the coefficients (FitOptions::tolerance)
   int metric_bins = 10;  ///< uniform bins of the expected calibration error
   unsigned threads = 0;  ///< 0 = every hardware thread; results do not depend on it
 };
 
 /// A calibrated model and how it was obtained.
 struct CalibrationResult {
-  RiskForm form = RiskForm::logistic;
+  RiskForm form = RiskForm::logistic;  ///< the template's form
   /// The fit in design order: "intercept" (logistic) or the duration bands ("months 1-6", ...;
   /// hazard), then the feature ids. Standard errors, covariance, log-likelihood, iterations,
   /// gradient and convergence are the fit's.
@@ -189,7 +190,7 @@ struct CalibrationResult {
   std::vector<DurationBand> baseline{};  ///< hazard form
   std::vector<Coefficient> features{};   ///< model order
   std::vector<double> references{};      ///< model order, as written
-  std::size_t n_cases = 0;
+  std::size_t n_cases = 0;      ///< cases (rows of `responses`)
   std::size_t n_rows = 0;       ///< rows fitted: person-months (hazard) or cases (logistic)
   std::size_t n_evaluated = 0;  ///< cases whose outcome at the horizon is observed
   /// The calibrated model's predictions against the observed outcomes (docs/calibration.md,

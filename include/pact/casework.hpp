@@ -45,6 +45,7 @@ inline std::optional<int> parse_date(std::string_view text) {
 
 /// One alert raised by a rule of the instrument or the model.
 struct Alert {
+  /// Which rule raised the alert (the rule names of the instrument and model JSON).
   enum class Kind : std::uint8_t {
     dimension_worsening,    ///< a dimension's score rose by at least the rule's amount
     level_increase,         ///< the composite's level went up
@@ -53,13 +54,17 @@ struct Alert {
     band_increase,          ///< the risk band went up
     probability_increase,   ///< the probability of chronicity rose by at least the rule's amount
   };
-  Kind kind = Kind::dimension_worsening;
+  Kind kind = Kind::dimension_worsening;  ///< the rule that raised it
   std::size_t index = 0;  ///< the dimension (dimension_worsening) or item (critical_item_appears)
-  double from = std::numeric_limits<double>::quiet_NaN();  ///< before: score, level/band index, probability, severity
+  /// before: score, level/band index, probability, severity (reassessment_overdue: the last
+  /// assessment's date as days since 1970-01-01)
+  double from = std::numeric_limits<double>::quiet_NaN();
   double to = std::numeric_limits<double>::quiet_NaN();    ///< after (reassessment_overdue: days since)
   double threshold = std::numeric_limits<double>::quiet_NaN();  ///< the rule's amount or days
 };
 
+/// The rule name of an alert kind, as written in instrument and model JSON and in results
+/// ("dimension_worsening", "band_increase", ...).
 inline const char* to_string(Alert::Kind kind) noexcept {
   switch (kind) {
     case Alert::Kind::dimension_worsening: return "dimension_worsening";
@@ -140,25 +145,27 @@ inline std::string describe_alert(const Instrument& instrument, const RiskModel*
 
 /// One assessment of a case as scored: its date and scores, and its risk when a model is used.
 struct Snapshot {
-  std::string_view case_id;
+  std::string_view case_id;  ///< the pseudonymous case id
   std::string_view date;  ///< YYYY-MM-DD
-  const CaseScores* scores = nullptr;
+  const CaseScores* scores = nullptr;  ///< the instrument's scores of the assessment (required)
   const RiskResult* risk = nullptr;  ///< null without a model
 };
 
 /// What changed between two assessments of the same case (after minus before).
 struct CaseChange {
-  std::string case_id;
-  std::string from_date;
-  std::string to_date;
+  std::string case_id;    ///< the case compared
+  std::string from_date;  ///< the earlier assessment's date
+  std::string to_date;    ///< the later assessment's date
   std::optional<int> days;                ///< between the dates, when both are valid
   std::vector<double> dimension_change;   ///< per dimension; NaN when either is not scored
+  /// the composite's change; NaN when either composite is not scored
   double composite_change = std::numeric_limits<double>::quiet_NaN();
-  int level_from = -1;
-  int level_to = -1;
+  int level_from = -1;  ///< the earlier level index; -1 when its composite is not scored
+  int level_to = -1;    ///< the later level index; -1 when its composite is not scored
+  /// the change in the probability of chronicity; NaN unless both snapshots have a risk
   double probability_change = std::numeric_limits<double>::quiet_NaN();
-  int band_from = -1;
-  int band_to = -1;
+  int band_from = -1;   ///< the earlier risk band index; -1 unless both snapshots have a risk
+  int band_to = -1;     ///< the later risk band index; -1 unless both snapshots have a risk
   std::vector<Alert> alerts;  ///< in rule order: instrument rules, then model rules
 
   /// The case got worse: a higher composite, level or band, or a higher probability.
@@ -245,17 +252,18 @@ inline std::optional<Alert> reassessment_overdue(const Instrument& instrument, s
 
 /// One case's assessments in date order and what changed between consecutive ones.
 struct CaseTimeline {
-  std::string case_id;
+  std::string case_id;  ///< the case's pseudonymous id
   std::vector<std::size_t> rows;     ///< input rows of its assessments, oldest first
   std::vector<CaseChange> changes;   ///< rows.size() - 1 changes, oldest first
   std::vector<Alert> current_alerts; ///< the latest change's alerts, and reassessment_overdue as of the date given
+  /// The change between the two latest assessments; null when the case has only one.
   const CaseChange* latest() const noexcept { return changes.empty() ? nullptr : &changes.back(); }
 };
 
 /// The caseload's histories: rows of assessments (in any order) grouped by case id and ordered
 /// by date within each case (ties keep input order). Timelines come out sorted by case id.
 struct CaseloadChanges {
-  std::vector<CaseTimeline> cases;
+  std::vector<CaseTimeline> cases;  ///< one per case id with a scored assessment, sorted by case id
   std::vector<std::size_t> rejected_rows;  ///< rows whose responses cannot be scored, or whose date is invalid
 };
 
@@ -315,11 +323,13 @@ inline CaseloadChanges caseload_changes(const Instrument& instrument, const Risk
 
 /// A case to place in the proactive-contact order: its latest state and recent change.
 struct PriorityCase {
-  std::string case_id;
+  std::string case_id;               ///< the pseudonymous case id (the last tie-break)
   std::string group;                 ///< team or territory ("" when capacities are not per group)
   int band = -1;                     ///< risk band index, -1 without a model
+  /// the probability of chronicity; NaN without a model
   double probability = std::numeric_limits<double>::quiet_NaN();
   int level = -1;                    ///< composite level index, -1 when not scored
+  /// the composite index; NaN when not scored
   double composite = std::numeric_limits<double>::quiet_NaN();
   double worsening = 0.0;            ///< the latest rise of the probability (or, without a model, of the composite); 0 if none
   std::size_t alerts = 0;            ///< current alerts
@@ -329,7 +339,7 @@ struct PriorityCase {
 /// gets `capacity`, and 0 there means no limit).
 struct PriorityOptions {
   std::size_t capacity = 0;  ///< 0: no limit
-  std::vector<std::pair<std::string, std::size_t>> capacity_by_group;
+  std::vector<std::pair<std::string, std::size_t>> capacity_by_group;  ///< (group, capacity); 0 = no limit
 };
 
 /// A case's place in the order.
@@ -384,14 +394,16 @@ inline std::vector<Priority> prioritise(std::span<const PriorityCase> cases, con
 /// A professional's override of a result's level or band (GDPR Art. 22: the score supports the
 /// professional's decision; when they disagree, the record says so and why).
 struct ProfessionalOverride {
+  /// What the override changes: the composite's level or the risk band.
   enum class Target : std::uint8_t { level, band };
-  Target target = Target::level;
+  Target target = Target::level;  ///< the level (instrument) or the band (risk model)
   std::string value;            ///< the new level or band id
   std::string professional_id;  ///< pseudonymous: letters, digits, '_', '-', '.', ':' (never a name)
   std::string timestamp;        ///< UTC, YYYY-MM-DDThh:mm:ssZ
   std::string reason;           ///< free text: why (must not identify the person)
 };
 
+/// "level" or "band", as written in results and audit records.
 inline const char* to_string(ProfessionalOverride::Target target) noexcept {
   return target == ProfessionalOverride::Target::level ? "level" : "band";
 }
@@ -445,26 +457,33 @@ inline void validate_override(const Instrument& instrument, const RiskModel* mod
 struct OverrideRecord {
   int original = -1;  ///< level or band index pact gave
   int final = -1;     ///< after the override (= original when none)
-  bool overridden = false;
+  bool overridden = false;  ///< a professional overrode the result (an override to pact's own value counts as none)
   double outcome = std::numeric_limits<double>::quiet_NaN();  ///< 1 chronic, 0 not, NaN unknown
 };
 
 /// Override rates and how overridden cases turned out, for one population.
 struct OverrideStats {
-  std::size_t n = 0;
-  std::size_t overridden = 0;
+  std::size_t n = 0;           ///< records
+  std::size_t overridden = 0;  ///< records overridden to another level or band
   std::size_t raised = 0;   ///< overridden to a more severe level or band
   std::size_t lowered = 0;  ///< to a less severe one
   double rate = 0.0;        ///< overridden / n
   /// Observed share chronic among cases with a known outcome, for each kind of decision; NaN when none.
   double outcome_not_overridden = std::numeric_limits<double>::quiet_NaN();
+  /// Observed share chronic among raised cases with a known outcome; NaN when none.
   double outcome_raised = std::numeric_limits<double>::quiet_NaN();
+  /// Observed share chronic among lowered cases with a known outcome; NaN when none.
   double outcome_lowered = std::numeric_limits<double>::quiet_NaN();
+  /// Cases with a known outcome that were not overridden, raised and lowered: the denominators
+  /// of the three shares above.
+  ///@{
   std::size_t known_not_overridden = 0, known_raised = 0, known_lowered = 0;
+  ///@}
 };
 
+/// Override statistics of the whole population and of each subgroup (override_report).
 struct OverrideReport {
-  OverrideStats total;
+  OverrideStats total;  ///< every record
   std::vector<std::pair<std::string, OverrideStats>> groups;  ///< sorted by group name
 };
 

@@ -42,18 +42,18 @@ struct CountingMeasures {
 
 /// One subgroup's measures and its part in the whole.
 struct GroupMeasures {
-  std::string group;
+  std::string group;  ///< the subgroup's name
   double population_share = 0.0;  ///< n_g / n
   double contribution = 0.0;      ///< (n_g / n) M_g / M; the groups' contributions sum to 1
-  CountingMeasures measures;
+  CountingMeasures measures;  ///< the measures computed within the subgroup alone
 };
 
 /// The result of a counting-method evaluation.
 struct CountingResult {
-  double k = 0.0;
-  int alpha = 0;
+  double k = 0.0;  ///< the cross-dimensional cut-off used
+  int alpha = 0;   ///< the power used: 0 (M0), 1 (M1) or 2 (M2)
   std::vector<double> weights;  ///< normalised to sum 1
-  CountingMeasures total;
+  CountingMeasures total;  ///< the whole population
   std::vector<GroupMeasures> groups;  ///< empty unless groups were given; sorted by name
   std::size_t incomplete = 0;  ///< rows left out because a dimension was not scored (from scores only)
 };
@@ -61,7 +61,7 @@ struct CountingResult {
 /// A subgroup label per row, as codes into a list of names.
 struct Groups {
   std::vector<std::int32_t> codes;  ///< per row, in [0, names.size())
-  std::vector<std::string> names;
+  std::vector<std::string> names;  ///< the group names, sorted (from_labels) or as given
 
   /// Codes the labels by their sorted distinct values.
   static Groups from_labels(std::span<const std::string> labels) {
@@ -111,6 +111,8 @@ class CountingAccumulator {
     }
   }
 
+  /// Adds another accumulator's people (same weights, k and alpha): the measures are those of
+  /// both populations together, whatever order they were added in.
   void merge(const CountingAccumulator& other) {
     n_ += other.n_;
     q_ += other.q_;
@@ -122,6 +124,7 @@ class CountingAccumulator {
     }
   }
 
+  /// The measures of the people added so far (all zero for none).
   CountingMeasures measures() const {
     CountingMeasures m;
     const std::size_t dims = weights_.size();
@@ -147,6 +150,8 @@ class CountingAccumulator {
     return m;
   }
 
+  /// Slack in the identification step c_i >= k: c_i is a sum of weights, and rounding must not
+  /// move a person across k (three thirds reach k = 1).
   static constexpr double identification_slack = 1e-12;
 
  private:
@@ -316,6 +321,8 @@ inline CountingResult alkire_foster_from_scores(const Instrument& instrument, Co
 /// subgroup label, in bounded memory: one accumulator per group.
 class CountingByGroup {
  public:
+  /// Counts against the instrument's deprivation cut-offs and normalised dimension weights.
+  /// Throws InvalidArgument for k outside (0, 1] or alpha outside {0, 1, 2}.
   CountingByGroup(const Instrument& instrument, const CountingOptions& options)
       : instrument_(instrument),
         options_(options),
@@ -339,6 +346,7 @@ class CountingByGroup {
     it->second.add(deprived_.get(), gap_.data());
   }
 
+  /// The measures of everyone added, and of each named group (sorted by name).
   CountingResult result() const {
     CountingResult r;
     r.k = options_.k;

@@ -24,14 +24,18 @@ enum class ErrorKind {
 /// position (`line 12, column 4`) or empty; `reason()` says what was expected.
 class Error : public std::runtime_error {
  public:
+  /// An error of `kind` at `where` (may be empty); what() reads "where: reason".
   Error(ErrorKind kind, std::string where, std::string reason)
       : std::runtime_error(compose(where, reason)),
         kind_(kind),
         where_(std::move(where)),
         reason_(std::move(reason)) {}
 
+  /// The kind of failure (the C API's status class).
   ErrorKind kind() const noexcept { return kind_; }
+  /// Where the problem is: a JSON Pointer, a position, a file, an argument name, or empty.
   const std::string& where() const noexcept { return where_; }
+  /// What was expected, without the place.
   const std::string& reason() const noexcept { return reason_; }
 
  private:
@@ -47,6 +51,7 @@ class Error : public std::runtime_error {
 /// Content that breaks a rule of the format; `where()` is the JSON Pointer of the value.
 class ValidationError : public Error {
  public:
+  /// A broken rule at JSON Pointer `path`.
   ValidationError(std::string path, std::string reason)
       : Error(ErrorKind::validation, std::move(path), std::move(reason)) {}
 };
@@ -54,10 +59,13 @@ class ValidationError : public Error {
 /// Text that cannot be parsed; `line()` and `column()` are 1-based (0 when unknown).
 class ParseError : public Error {
  public:
+  /// Malformed text at `line` and `column` (1-based; 0 when unknown).
   ParseError(std::size_t line, std::size_t column, std::string reason)
       : Error(ErrorKind::parse, position(line, column), std::move(reason)), line_(line), column_(column) {}
 
+  /// The 1-based line of the problem; 0 when unknown.
   std::size_t line() const noexcept { return line_; }
+  /// The 1-based column of the problem; 0 when unknown.
   std::size_t column() const noexcept { return column_; }
 
  private:
@@ -73,6 +81,7 @@ class ParseError : public Error {
 /// A caller-supplied argument that cannot be used (for example a matrix of the wrong width).
 class InvalidArgument : public Error {
  public:
+  /// A bad argument, `where` naming it (e.g. "row_stride", "weights[3]").
   InvalidArgument(std::string where, std::string reason)
       : Error(ErrorKind::invalid_argument, std::move(where), std::move(reason)) {}
 };
@@ -80,12 +89,14 @@ class InvalidArgument : public Error {
 /// A file that cannot be opened, read or written; `where()` names the file.
 class IoError : public Error {
  public:
+  /// A failed read or write of `file`.
   IoError(std::string file, std::string reason) : Error(ErrorKind::io, std::move(file), std::move(reason)) {}
 };
 
 /// Input larger than a documented limit (see docs/reliability.md).
 class LimitError : public Error {
  public:
+  /// Input at `where` beyond a documented limit.
   LimitError(std::string where, std::string reason)
       : Error(ErrorKind::limit, std::move(where), std::move(reason)) {}
 };

@@ -27,6 +27,7 @@ namespace pact {
 /// involved (separating or linearly dependent columns) when they are known.
 class FitError : public Error {
  public:
+  /// Which failure a FitError reports.
   enum class Problem {
     invalid_input,   ///< sizes that do not match, bad options, y not 0/1, NaN or inf in the data
     separation,      ///< perfect or quasi-complete separation: the maximum-likelihood estimate does not exist
@@ -35,6 +36,8 @@ class FitError : public Error {
     singular,        ///< the information matrix became numerically singular during the iterations
   };
 
+  /// A fit failure: `problem`, the error `kind` (invalid_argument or validation), where and why,
+  /// the design columns involved, and how far Newton's method got.
   FitError(Problem problem, ErrorKind kind, std::string where, std::string reason,
            std::vector<std::string> columns = {}, int iterations = 0,
            double gradient_norm = std::numeric_limits<double>::quiet_NaN())
@@ -44,9 +47,14 @@ class FitError : public Error {
         iterations_(iterations),
         gradient_norm_(gradient_norm) {}
 
+  /// Which failure this is.
   Problem problem() const noexcept { return problem_; }
+  /// The names of the design columns involved (separating or dependent columns); may be empty.
   const std::vector<std::string>& columns() const noexcept { return columns_; }
+  /// Newton steps taken before the failure.
   int iterations() const noexcept { return iterations_; }
+  /// The largest component of the penalised log-likelihood's gradient when it failed; NaN when
+  /// no iteration ran.
   double gradient_norm() const noexcept { return gradient_norm_; }
 
  private:
@@ -71,7 +79,7 @@ struct FitOptions {
   std::vector<std::string> column_names;
   /// Starting values; empty means all zero (as statsmodels' Logit).
   std::span<const double> start;
-  int max_iterations = 100;
+  int max_iterations = 100;  ///< Newton steps before giving up (>= 0)
   /// Converged when every coefficient moved by at most tolerance * (1 + |b_j|) in the last step.
   double tolerance = 1e-8;
   /// Worker threads (0 = all hardware threads). The result does not depend on it.
@@ -83,7 +91,7 @@ struct FitOptions {
 
 /// The fitted model.
 struct LogisticFit {
-  Eigen::VectorXd params;
+  Eigen::VectorXd params;  ///< the estimated coefficients, one per design column
   /// sqrt of the diagonal of `covariance`.
   Eigen::VectorXd bse;
   /// Inverse of the observed information of the penalised likelihood, X'WX + l2 * P, at params.
@@ -92,10 +100,10 @@ struct LogisticFit {
   double penalized_llf = 0.0;  ///< llf - l2/2 * sum of squared penalised coefficients
   int iterations = 0;          ///< Newton steps taken
   double gradient_max_norm = 0.0;  ///< max |d penalized_llf / d b_j| at params
-  bool converged = false;
+  bool converged = false;  ///< the last step met the tolerance
   std::size_t rows = 0;     ///< rows with a positive weight
   double weight_sum = 0.0;  ///< sum of the weights (the number of observations with frequency weights)
-  std::vector<std::string> column_names;
+  std::vector<std::string> column_names;  ///< the design columns' names (FitOptions::column_names or "column j")
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -111,8 +119,11 @@ struct PersonPeriods {
   std::vector<std::size_t> first_row;     ///< per case, and one past the last
   std::vector<std::int32_t> band_starts;  ///< first month of each band (the first is 1)
 
+  /// Person-month rows.
   std::size_t rows() const noexcept { return case_index.size(); }
+  /// Cases expanded.
   std::size_t case_count() const noexcept { return first_row.empty() ? 0 : first_row.size() - 1; }
+  /// Duration bands.
   std::size_t band_count() const noexcept { return band_starts.size(); }
 };
 
@@ -218,6 +229,8 @@ inline PersonPeriods expand_person_periods(std::span<const std::int32_t> months_
 /// (one row per case), which must outlive it.
 class HazardDesign {
  public:
+  /// Views `periods` and one row of covariates per case. Throws FitError (invalid_input) when
+  /// the number of covariate rows is not the number of cases.
   HazardDesign(const PersonPeriods& periods, ConstRowMatrixView case_covariates)
       : periods_(&periods), covariates_(case_covariates) {
     if (static_cast<std::size_t>(case_covariates.rows()) != periods.case_count())
@@ -226,8 +239,11 @@ class HazardDesign {
                          std::to_string(case_covariates.rows()));
   }
 
+  /// Person-month rows.
   Eigen::Index rows() const noexcept { return static_cast<Eigen::Index>(periods_->rows()); }
+  /// Columns: the band dummies, then the covariates.
   Eigen::Index cols() const noexcept { return band_count() + covariates_.cols(); }
+  /// Band dummy columns (the first columns of the design).
   Eigen::Index band_count() const noexcept { return static_cast<Eigen::Index>(periods_->band_count()); }
 
   /// The band columns, to leave out of an L2 penalty.
@@ -834,6 +850,7 @@ inline LogisticFit fit_logistic(ConstRowMatrixView X, std::span<const double> y,
   return detail::fit_logistic_design(detail::DenseDesign(X), y, options);
 }
 
+/// As the overload above, on a whole row-major matrix.
 inline LogisticFit fit_logistic(const RowMatrix& X, std::span<const double> y, const FitOptions& options = {}) {
   return fit_logistic(view_rows(X), y, options);
 }

@@ -42,11 +42,11 @@ struct CalibrationCurve {
 /// logit P(y = 1) = a' + b logit(p) (ideal 1; below 1 means predictions too extreme).
 struct CalibrationRegression {
   double intercept = 0.0;  ///< a (calibration-in-the-large)
-  double intercept_se = 0.0;
+  double intercept_se = 0.0;  ///< standard error of a
   double slope = 0.0;  ///< b
-  double slope_se = 0.0;
+  double slope_se = 0.0;  ///< standard error of b
   double slope_intercept = 0.0;  ///< a', the intercept fitted with the slope
-  double slope_intercept_se = 0.0;
+  double slope_intercept_se = 0.0;  ///< standard error of a'
 };
 
 namespace detail {
@@ -226,6 +226,8 @@ inline double expected_calibration_error(const CalibrationCurve& curve) {
   return ece;
 }
 
+/// The expected calibration error of predictions `p` for outcomes `y` over the bins of
+/// calibration_curve(y, p, n_bins, strategy). Throws InvalidArgument as calibration_curve does.
 inline double expected_calibration_error(std::span<const double> y, std::span<const double> p, int n_bins = 10,
                                          BinStrategy strategy = BinStrategy::uniform) {
   return expected_calibration_error(calibration_curve(y, p, n_bins, strategy));
@@ -279,7 +281,7 @@ inline CalibrationRegression calibration_regression(std::span<const double> y, s
 /// What validate() computes and how.
 struct ValidationOptions {
   int n_bins = 10;                                 ///< calibration curve and ECE bins
-  BinStrategy strategy = BinStrategy::uniform;
+  BinStrategy strategy = BinStrategy::uniform;  ///< how the calibration bins are cut
   /// Sample weights for ROC AUC, Brier score and the calibration regressions; the calibration
   /// curve, ECE and the counts count rows, as scikit-learn's calibration_curve does.
   std::span<const double> sample_weight;
@@ -292,21 +294,23 @@ struct ValidationMetrics {
   std::size_t n = 0;       ///< rows
   std::size_t events = 0;  ///< rows with y = 1
   std::optional<double> prevalence;  ///< events / n
-  std::optional<double> auc;
-  std::optional<double> brier;
-  std::optional<CalibrationRegression> calibration;
-  std::optional<double> ece;
-  CalibrationCurve curve;
-  std::vector<std::string> notes;
+  std::optional<double> auc;    ///< ROC AUC (roc_auc)
+  std::optional<double> brier;  ///< Brier score (brier_score)
+  std::optional<CalibrationRegression> calibration;  ///< calibration intercept and slope (calibration_regression)
+  std::optional<double> ece;    ///< expected calibration error over the curve's bins
+  CalibrationCurve curve;       ///< the calibration curve (calibration_curve)
+  std::vector<std::string> notes;  ///< why a statistic is empty, one note each
 };
 
+/// One subgroup's statistics.
 struct GroupValidation {
-  std::string group;
-  ValidationMetrics metrics;
+  std::string group;          ///< the subgroup's name
+  ValidationMetrics metrics;  ///< its statistics, computed within the subgroup alone
 };
 
+/// Everything validate() computes: the whole sample and each subgroup.
 struct ValidationReport {
-  ValidationMetrics total;
+  ValidationMetrics total;  ///< the whole sample
   std::vector<GroupValidation> groups;  ///< in the order of Groups::names
 };
 

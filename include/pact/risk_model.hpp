@@ -59,6 +59,7 @@ enum class ProvenanceStatus : std::uint8_t {
 inline const char* to_string(RiskForm form) noexcept {
   return form == RiskForm::logistic ? "logistic" : "discrete_hazard";
 }
+/// A feature kind's name as written in model JSON ("dimension_score", "interaction", ...).
 inline const char* to_string(FeatureKind kind) noexcept {
   switch (kind) {
     case FeatureKind::dimension_score: return "dimension_score";
@@ -72,35 +73,36 @@ inline const char* to_string(FeatureKind kind) noexcept {
   }
   return "unknown";
 }
+/// "illustrative" or "calibrated", as written in model JSON and in every result.
 inline const char* to_string(ProvenanceStatus status) noexcept {
   return status == ProvenanceStatus::illustrative ? "illustrative" : "calibrated";
 }
 
 /// An estimated coefficient and its standard error.
 struct Coefficient {
-  double coefficient = 0.0;
-  double se = 0.0;
+  double coefficient = 0.0;  ///< the estimate, on the logit scale
+  double se = 0.0;           ///< its standard error (>= 0)
 };
 
 /// A duration band of the hazard form's baseline: months from `from_month` to the month before
 /// the next band's (the last band is open), with the baseline logit a of the monthly exit hazard.
 struct DurationBand {
-  int from_month = 1;
-  double coefficient = 0.0;
-  double se = 0.0;
+  int from_month = 1;        ///< the band's first duration month (the first band starts at 1)
+  double coefficient = 0.0;  ///< a: the baseline logit of the monthly exit hazard in the band
+  double se = 0.0;           ///< its standard error
 };
 
 /// One feature of the linear predictor.
 struct RiskFeature {
-  std::string id;
-  FeatureKind kind = FeatureKind::dimension_score;
-  double coefficient = 0.0;
-  double se = 0.0;
+  std::string id;  ///< unique among the model's features
+  FeatureKind kind = FeatureKind::dimension_score;  ///< how x is read from the case
+  double coefficient = 0.0;  ///< b_k, on the logit scale (of chronicity, or of the exit hazard)
+  double se = 0.0;           ///< its standard error
   double reference = 0.0;  ///< the typical case's value, on the scale of x
   /// As written in the model, or (when the model gives none) the instrument's label of the
   /// dimension or item, in the model's languages.
   Label label;
-  bool label_from_instrument = false;
+  bool label_from_instrument = false;  ///< the label was taken from the instrument
   std::size_t source = 0;  ///< dimension index (dimension_score) or item index (item kinds)
   double knot = 0.0;       ///< hinge_item_value
   double at_least = 0.0;   ///< indicator
@@ -109,43 +111,43 @@ struct RiskFeature {
 
 /// A risk band, reached at `min_probability` and above.
 struct RiskBand {
-  std::string id;
-  Label label;
-  double min_probability = 0.0;
+  std::string id;                ///< low, medium, high or very_high
+  Label label;                   ///< the band's name
+  double min_probability = 0.0;  ///< the lowest probability of chronicity in the band (0 for low)
 };
 
 /// Validation statistics a fitted model may carry in its provenance (the full report of an
 /// evaluation is pact::ValidationMetrics in metrics.hpp).
 struct ProvenanceMetrics {
-  std::optional<double> auc;
-  std::optional<double> brier;
-  std::optional<double> calibration_intercept;
-  std::optional<double> calibration_slope;
-  std::optional<double> ece;
+  std::optional<double> auc;                    ///< ROC AUC
+  std::optional<double> brier;                  ///< Brier score
+  std::optional<double> calibration_intercept;  ///< calibration-in-the-large (ideal 0)
+  std::optional<double> calibration_slope;      ///< calibration slope (ideal 1)
+  std::optional<double> ece;                    ///< expected calibration error
 };
 
 /// Where the coefficients come from (docs/risk-model-format.md, "provenance").
 struct Provenance {
-  ProvenanceStatus status = ProvenanceStatus::illustrative;
-  std::string fitted_on;
+  ProvenanceStatus status = ProvenanceStatus::illustrative;  ///< illustrative or calibrated
+  std::string fitted_on;  ///< what data (never personal data)
   std::string fitted_at;  ///< YYYY-MM-DD
-  std::string method;
-  std::optional<std::int64_t> n_cases;
+  std::string method;     ///< how the coefficients were obtained
+  std::optional<std::int64_t> n_cases;  ///< cases fitted on, when stated
   std::optional<std::int64_t> n_rows;  ///< hazard form: person-month rows
-  ProvenanceMetrics metrics;
-  std::string notes;
+  ProvenanceMetrics metrics;  ///< validation statistics, when stated
+  std::string notes;          ///< free text (may be empty)
 };
 
 /// What every risk result carries for the record (EU AI Act Art. 12): which model, which
 /// instrument, their content hashes, and whether the coefficients were fitted.
 struct ModelStamp {
-  std::string model_id;
-  std::string model_version;
-  std::string model_hash;
-  ProvenanceStatus status = ProvenanceStatus::illustrative;
-  std::string instrument_id;
-  std::string instrument_version;
-  std::string instrument_hash;
+  std::string model_id;       ///< RiskModel::id()
+  std::string model_version;  ///< RiskModel::version()
+  std::string model_hash;     ///< RiskModel::hash()
+  ProvenanceStatus status = ProvenanceStatus::illustrative;  ///< whether the coefficients were fitted
+  std::string instrument_id;       ///< Instrument::id() of the model's instrument
+  std::string instrument_version;  ///< Instrument::version()
+  std::string instrument_hash;     ///< Instrument::hash()
 };
 
 /// When reassessing a case should raise a risk alert (docs/risk-model-format.md, "alerts").
@@ -174,26 +176,35 @@ class RiskModel {
   /// library and bound to Instrument::bundled().
   static const RiskModel& bundled();
 
+  /// The model's identifier (e.g. "pact-chronicity").
   const std::string& id() const noexcept;
+  /// Its semantic version, MAJOR.MINOR.PATCH.
   const std::string& version() const noexcept;
   /// "sha256:" and the hex SHA-256 of the canonical JSON, as for instruments.
   const std::string& hash() const noexcept;
   /// Sorted keys, no insignificant whitespace; parsing it gives back the same model and hash.
   const std::string& canonical_json() const noexcept;
+  /// The model's name.
   const Label& name() const noexcept;
+  /// What the model is for (may be empty).
   const Label& description() const noexcept;
+  /// The languages of the model's labels (each one of the instrument's).
   const std::vector<std::string>& languages() const noexcept;
+  /// The language used when a caller asks for one the model lacks.
   const std::string& default_language() const noexcept;
 
   /// The instrument the model was loaded against.
   const Instrument& instrument() const noexcept;
   /// The instrument versions the model accepts: [min, max).
   const std::string& instrument_min_version() const noexcept;
+  /// The first instrument version the model no longer accepts (exclusive bound).
   const std::string& instrument_max_version() const noexcept;
 
+  /// What "chronic" means for this model, in words.
   const Label& outcome_definition() const noexcept;
   /// The chronicity horizon: still in care this many months after the assessment.
   int horizon_months() const noexcept;
+  /// Logistic at the horizon, or discrete-time hazard of leaving care.
   RiskForm form() const noexcept;
   /// b0 (logistic form); zero in the hazard form.
   const Coefficient& intercept() const noexcept;
@@ -201,15 +212,20 @@ class RiskModel {
   std::optional<std::size_t> duration_item() const noexcept;
   /// The hazard form's duration bands (empty for the logistic form).
   const std::vector<DurationBand>& baseline() const noexcept;
+  /// The features of the linear predictor, in model order.
   const std::vector<RiskFeature>& features() const noexcept;
   /// Indices into instrument().items() of the items counterfactuals may change, in instrument order.
   const std::vector<std::size_t>& actionable_items() const noexcept;
   /// low, medium, high, very_high.
   const std::vector<RiskBand>& bands() const noexcept;
+  /// Where the coefficients come from (illustrative or calibrated, on what data).
   const Provenance& provenance() const noexcept;
+  /// When reassessing a case raises risk alerts.
   const ModelAlertRules& alert_rules() const noexcept;
 
+  /// Index of the feature with this id, if any.
   std::optional<std::size_t> find_feature(std::string_view id) const noexcept;
+  /// Whether item `item` (an index into instrument().items()) is actionable.
   bool is_actionable(std::size_t item) const noexcept;
   /// The model's and the instrument's ids, versions and hashes, and the provenance status.
   ModelStamp stamp() const;
@@ -251,8 +267,8 @@ struct FeatureContribution {
 
 /// The probability of still being in care at one horizon.
 struct HorizonProbability {
-  int months = 0;
-  double probability = 0.0;
+  int months = 0;            ///< months after the assessment
+  double probability = 0.0;  ///< S(months): the probability of still being in care then
 };
 
 /// The smallest change in one answered actionable item that moves the case to a lower band.
@@ -260,8 +276,8 @@ struct Counterfactual {
   std::size_t item = 0;        ///< index into Instrument::items()
   double from_value = 0.0;     ///< the recorded response
   double to_value = 0.0;       ///< the response that lowers the band
-  double from_severity = 0.0;
-  double to_severity = 0.0;
+  double from_severity = 0.0;  ///< the item's severity now
+  double to_severity = 0.0;    ///< its severity after the change
   double probability = 0.0;    ///< the chronicity probability after the change
   int band = 0;                ///< the band after the change
 };
@@ -271,10 +287,10 @@ inline constexpr std::size_t max_top_factors = 3;
 
 /// The chronicity risk of one case and its explanation.
 struct RiskResult {
-  ModelStamp stamp;
-  RiskForm form = RiskForm::logistic;
+  ModelStamp stamp;  ///< which model and instrument computed it (EU AI Act Art. 12)
+  RiskForm form = RiskForm::logistic;  ///< the model's form
   double linear_predictor = 0.0;  ///< b'x (plus b0 in the logistic form)
-  int horizon_months = 0;
+  int horizon_months = 0;  ///< the model's horizon
   double probability = 0.0;       ///< P(still in care horizon_months after the assessment)
   int band = 0;                   ///< index into RiskModel::bands()
   int months_in_care = -1;        ///< t0, completed months in care (hazard form, capped at 10^9); -1 otherwise
@@ -282,7 +298,7 @@ struct RiskResult {
   /// Hazard form: S(m) for m = 1 .. the largest horizon (model or extra); survival[m - 1] = S(m).
   std::vector<double> survival;
   std::vector<FeatureContribution> contributions;  ///< one per feature, model order
-  std::size_t imputed_count = 0;
+  std::size_t imputed_count = 0;  ///< features whose input was missing and took their reference
   /// Up to three features that raise the risk most (risk_effect > 0), largest first; ties in
   /// model order. Indices into RiskModel::features(); labels via features()[k].label.
   std::vector<std::size_t> top_factors;
@@ -503,6 +519,8 @@ enum class RiskStatus : std::int32_t {
   not_finite = 3,              ///< values so large that the linear predictor overflows to NaN
 };
 
+/// A risk status's name ("ok", "rejected_by_instrument", "missing_duration", "not_finite"), as
+/// results and the CLI write it.
 inline const char* to_string(RiskStatus status) noexcept {
   switch (status) {
     case RiskStatus::ok: return "ok";
@@ -532,7 +550,7 @@ struct RiskBatchOutputs {
   /// m months after the assessment, as score_risk's survival curve; NaN = no risk. Hazard form
   /// only; survival_months in [1, max_horizon_months].
   double* survival = nullptr;
-  int survival_months = 0;
+  int survival_months = 0;  ///< the curve's length when `survival` is set
 };
 
 /// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =

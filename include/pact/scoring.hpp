@@ -30,8 +30,9 @@ struct DimensionResult {
 
 /// A factor the professional should act on: a dimension or an item past its critical cut-off.
 struct CriticalFactor {
+  /// Whether the factor is a dimension or an item.
   enum class Kind : std::uint8_t { dimension, item };
-  Kind kind = Kind::item;
+  Kind kind = Kind::item;  ///< a dimension or an item
   std::size_t index = 0;    ///< into Instrument::dimensions() or Instrument::items()
   double severity = 0.0;    ///< the dimension score or item severity
   double importance = 0.0;  ///< the factor's share of the composite (docs/instrument-format.md)
@@ -48,6 +49,7 @@ struct CaseScores {
   int deprived_count = 0;                   ///< number of deprived dimensions
   std::vector<CriticalFactor> critical_factors;  ///< most important first
 
+  /// True when the composite was computed (enough dimensions scored).
   bool composite_scored() const noexcept { return !std::isnan(composite); }
 };
 
@@ -232,9 +234,9 @@ struct BatchOutputs {
 
 /// Row accounting of a batch: rows = scored + rejected, always.
 struct BatchSummary {
-  std::size_t rows = 0;
-  std::size_t scored = 0;
-  std::size_t rejected = 0;
+  std::size_t rows = 0;      ///< rows given
+  std::size_t scored = 0;    ///< rows scored (score_risk_batch: rows with a risk)
+  std::size_t rejected = 0;  ///< rows not scored (score_risk_batch: rows without a risk)
 };
 
 /// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =

@@ -39,23 +39,23 @@ namespace pact {
 /// standard normals.
 struct LatentDimension {
   std::string dimension;  ///< dimension id
-  double mean = 0.0;
-  double general_loading = 0.55;
-  double cluster_loading = 0.0;
+  double mean = 0.0;              ///< mu: the latent mean before attribute shifts
+  double general_loading = 0.55;  ///< a: the loading on the general factor g
+  double cluster_loading = 0.0;   ///< b: the loading on the cluster factor h (a^2 + b^2 <= 1)
 };
 
 /// One level of a subgroup attribute: its code, its share of cases, and what it adds to the
 /// latent means of some dimensions.
 struct AttributeLevel {
-  std::string code;
-  double share = 0.0;
+  std::string code;    ///< the level's code, e.g. "female", "non_eu", "leon"
+  double share = 0.0;  ///< its share of cases (shares are normalised to sum 1)
   std::vector<std::pair<std::string, double>> shifts;  ///< dimension id, added to its latent mean
 };
 
 /// A subgroup attribute (sex, age band, ...): independent of the other attributes.
 struct AttributeModel {
-  std::string name;
-  std::vector<AttributeLevel> levels;
+  std::string name;                    ///< the attribute's name, e.g. "territory"
+  std::vector<AttributeLevel> levels;  ///< its levels, drawn with their shares
 };
 
 /// The latent dimensions of the profile for pact's default instrument (docs/simulation.md).
@@ -97,21 +97,22 @@ inline std::vector<AttributeModel> default_attributes() {
 /// another instrument start from SimulationOptions::generic() (entries naming dimensions or
 /// items the instrument lacks are an error, never ignored).
 struct SimulationOptions {
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;  ///< the seed of every draw (docs/simulation.md, "Reproducibility")
   std::size_t cases = 10000;  ///< for simulate_caseload
   unsigned threads = 0;       ///< 0 = every hardware thread; the output does not depend on it
   /// Latent means and loadings by dimension; a dimension not listed has mean 0,
   /// `general_loading` and no cluster loading.
   std::vector<LatentDimension> dimensions = default_latent_dimensions();
-  double general_loading = 0.55;
+  double general_loading = 0.55;  ///< the general loading of dimensions not listed in `dimensions`
   /// sigma: an item's latent response is its dimension's severity plus sigma times a standard
   /// normal (the item's own noise) plus its shift.
   double item_noise = 0.8;
+  /// (item id, shift) pairs: delta added to the item's latent response (negative: a rarer situation).
   std::vector<std::pair<std::string, double>> item_shifts = default_item_shifts();
   /// Probability that an optional item is unanswered (independently of everything else). Required
   /// items and the risk model's duration item are always answered.
   double missing_rate = 0.05;
-  std::vector<AttributeModel> attributes = default_attributes();
+  std::vector<AttributeModel> attributes = default_attributes();  ///< subgroup attributes, drawn independently
   /// Administrative censoring: follow-up ends this many months after the assessment.
   int followup_months = 36;
   /// Random censoring: probability that a case still in care is lost to follow-up at the end of
@@ -135,16 +136,16 @@ struct SimulationOptions {
 
 /// One subgroup attribute of the simulated cases: its name and the level of each case.
 struct SimulatedAttribute {
-  std::string name;
+  std::string name;  ///< the attribute's name
   Groups groups;  ///< codes per case into names (the levels in the order of the options)
 };
 
 /// Simulated cases [first_case, first_case + size()).
 struct SimulatedCaseload {
-  std::size_t first_case = 0;
+  std::size_t first_case = 0;  ///< the index of the first case held
   RowMatrix responses;  ///< cases x items, instrument order, NaN = unanswered
   std::vector<std::string> case_ids;  ///< "sim-000001" for case 0, ...
-  std::vector<SimulatedAttribute> attributes;
+  std::vector<SimulatedAttribute> attributes;  ///< one per attribute of the options, in their order
   /// t0: completed months in care at the assessment (the duration item's value); -1 when the
   /// model is logistic (it has no duration item).
   std::vector<std::int32_t> months_in_care;
@@ -157,6 +158,7 @@ struct SimulatedCaseload {
   std::vector<double> risk;
   RowMatrix latent;  ///< cases x dimensions when keep_latent, else empty
 
+  /// The number of cases held.
   std::size_t size() const noexcept { return case_ids.size(); }
 };
 
@@ -176,13 +178,16 @@ class CaseloadSimulator {
     compile();
   }
 
+  /// The generating model.
   const RiskModel& model() const noexcept { return model_; }
+  /// The options, as given.
   const SimulationOptions& options() const noexcept { return options_; }
 
   /// Generates cases [first_case, first_case + count) into `out`, reusing its storage: the same
   /// values those cases have in any other call, whatever the range or the thread count.
   void generate(std::size_t first_case, std::size_t count, SimulatedCaseload& out) const;
 
+  /// Generates cases [first_case, first_case + count) into a new caseload.
   SimulatedCaseload generate(std::size_t first_case, std::size_t count) const {
     SimulatedCaseload out;
     generate(first_case, count, out);

@@ -3,8 +3,11 @@
 #ifndef PACT_VERSION_HPP
 #define PACT_VERSION_HPP
 
+/// The major version: a change means releases that are not compatible.
 #define PACT_VERSION_MAJOR 0
+/// The minor version: new features, compatible.
 #define PACT_VERSION_MINOR 1
+/// The patch version: fixes only.
 #define PACT_VERSION_PATCH 0
 
 /// One integer that orders versions: major * 10000 + minor * 100 + patch.

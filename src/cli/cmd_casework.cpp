@@ -171,6 +171,8 @@ struct PrioritiseOptions {
   std::string by;
   std::vector<std::string> capacity_by;
   std::string output = "-";
+  std::string output_format = "csv";
+  std::size_t show = 0;
   std::string lang = "es";
   unsigned threads = 0;
   ModelChoice models;
@@ -234,22 +236,47 @@ int run_prioritise(const PrioritiseOptions& o) {
     timelines.push_back(&t);
   }
   const std::vector<Priority> order = prioritise(cases, options);
+  auto top_labels = [&](std::size_t input) {
+    std::string top;
+    for (std::size_t k : factors[input]) top += (top.empty() ? "" : "; ") + model->features()[k].label.in(o.lang);
+    return top;
+  };
+  std::size_t selected = 0;
+  for (const Priority& p : order) selected += p.selected ? 1 : 0;
   OutputFile output(o.output);
   std::ostream& out = output.stream();
-  out << "rank,selected,case_id," << (o.by.empty() ? "" : csv_field(o.by) + ",group_rank,")
-      << "band,probability,level,composite,worsening,alerts,top_factors,alert_reasons\n";
-  std::size_t selected = 0;
-  for (const Priority& p : order) {
-    const PriorityCase& pc = cases[p.input];
-    selected += p.selected ? 1 : 0;
-    std::string top;
-    for (std::size_t k : factors[p.input]) top += (top.empty() ? "" : "; ") + model->features()[k].label.in(o.lang);
-    out << p.rank << "," << (p.selected ? 1 : 0) << "," << csv_field(pc.case_id) << ",";
-    if (!o.by.empty()) out << csv_field(pc.group) << "," << p.group_rank << ",";
-    out << (pc.band >= 0 ? model->bands()[static_cast<std::size_t>(pc.band)].id : "") << "," << number(pc.probability)
-        << "," << (pc.level >= 0 ? instrument.levels()[static_cast<std::size_t>(pc.level)].id : "") << ","
-        << number(pc.composite) << "," << number(pc.worsening) << "," << pc.alerts << "," << csv_field(top) << ","
-        << csv_field(alert_reasons(instrument, model, timelines[p.input]->current_alerts, o.lang)) << "\n";
+  if (o.output_format == "table") {
+    // The cases to contact first, as a team reads them.
+    out << "  " << pad("#", 5) << pad("case", 14) << (o.by.empty() ? "" : pad(o.by, 14))
+        << (model ? pad("band", 12) + pad("risk", 7) : std::string()) << pad("level", 24) << "top factors\n";
+    std::size_t shown = 0;
+    for (const Priority& p : order) {
+      if (!p.selected || (o.show && shown >= o.show)) continue;
+      ++shown;
+      const PriorityCase& pc = cases[p.input];
+      out << "  " << pad(std::to_string(p.rank), 5) << pad(pc.case_id, 14) << (o.by.empty() ? "" : pad(pc.group, 14));
+      if (model)
+        out << pad(pc.band >= 0 ? model->bands()[static_cast<std::size_t>(pc.band)].label.in(o.lang) : "-", 12)
+            << pad(std::isnan(pc.probability) ? "-"
+                                              : std::to_string(static_cast<int>(std::lround(100 * pc.probability))) + "%",
+                   7);
+      out << pad(pc.level >= 0 ? instrument.levels()[static_cast<std::size_t>(pc.level)].label.in(o.lang) : "-", 24)
+          << top_labels(p.input) << "\n";
+    }
+  } else {
+    out << "rank,selected,case_id," << (o.by.empty() ? "" : csv_field(o.by) + ",group_rank,")
+        << "band,probability,level,composite,worsening,alerts,top_factors,alert_reasons\n";
+    for (const Priority& p : order) {
+      const PriorityCase& pc = cases[p.input];
+      out << p.rank << "," << (p.selected ? 1 : 0) << "," << csv_field(pc.case_id) << ",";
+      if (!o.by.empty()) out << csv_field(pc.group) << "," << p.group_rank << ",";
+      out << (pc.band >= 0 ? model->bands()[static_cast<std::size_t>(pc.band)].id : "") << ","
+          << number(pc.probability) << ","
+          << (pc.level >= 0 ? instrument.levels()[static_cast<std::size_t>(pc.level)].id : "") << ","
+          << number(pc.composite) << "," << number(pc.worsening) << "," << pc.alerts << ","
+          << csv_field(top_labels(p.input)) << ","
+          << csv_field(alert_reasons(instrument, model, timelines[p.input]->current_alerts, o.lang)) << "\n";
+    }
   }
   output.commit();
   std::cerr << "pact prioritise: " << with_thousands(cases.size()) << " cases ranked, " << with_thousands(selected)
@@ -314,7 +341,11 @@ Command add_prioritise(CLI::App& app) {
   sub->add_option("--by", o->by, "The team or territory column");
   sub->add_option("--capacity-by", o->capacity_by, "Per-group capacity GROUP=N (repeat; others get --capacity)");
   sub->add_option("--as-of", o->as_of, "Judge overdue reassessments on this date (YYYY-MM-DD)");
-  sub->add_option("-o,--output", o->output, "Output CSV (- for standard output)")->capture_default_str();
+  sub->add_option("-o,--output", o->output, "Output (- for standard output)")->capture_default_str();
+  sub->add_option("--output-format", o->output_format, "csv (every case, ranked) or table (the selected cases)")
+      ->check(CLI::IsMember({"csv", "table"}))
+      ->capture_default_str();
+  sub->add_option("--show", o->show, "table: show at most this many selected cases (0: all)")->capture_default_str();
   add_language_option(*sub, o->lang);
   add_threads_option(*sub, o->threads);
   o->models.add_options(*sub);

@@ -154,7 +154,6 @@ Command add_measure(CLI::App& app) {
   add_language_option(*sub, o->lang);
   add_threads_option(*sub, o->threads);
   o->models.add_options(*sub, false);
-  o->models.no_model = true;
   return {sub, [o] { return run(*o); }};
 }
 

@@ -13,6 +13,11 @@ Command add_changes(CLI::App& app);
 Command add_prioritise(CLI::App& app);
 Command add_audit(CLI::App& app);
 Command add_report(CLI::App& app);
+Command add_score(CLI::App& app);
+Command add_simulate(CLI::App& app);
+Command add_bundle(CLI::App& app);
+Command add_fit(CLI::App& app);
+Command add_explain(CLI::App& app);
 
 }  // namespace pact::cli
 

@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include <pact/bundle.hpp>
 #include <pact/error.hpp>
 
 #include <cerrno>
@@ -14,16 +15,29 @@
 
 namespace pact::cli {
 
-void ModelChoice::add_options(CLI::App& app, bool with_model) {
-  app.add_option("--instrument", instrument_path, "Instrument JSON (default: the bundled pact-instrument)")
-      ->check(CLI::ExistingFile);
-  if (!with_model) return;
-  app.add_option("--model", model_path, "Risk model JSON (default: the bundled pact-chronicity)")
-      ->check(CLI::ExistingFile);
+void ModelChoice::add_options(CLI::App& app, bool model_options) {
+  with_model = model_options;
+  CLI::Option* instrument = app.add_option("--instrument", instrument_path,
+                                           "Instrument JSON (default: the bundled pact-instrument)")
+                                ->check(CLI::ExistingFile);
+  if (!model_options) return;
+  CLI::Option* model = app.add_option("--model", model_path, "Risk model JSON (default: the bundled pact-chronicity)")
+                           ->check(CLI::ExistingFile);
+  app.add_option("--bundle", bundle_path, "A compiled bundle (instrument and model) instead of the JSON files")
+      ->check(CLI::ExistingFile)
+      ->excludes(instrument)
+      ->excludes(model);
   app.add_flag("--no-model", no_model, "Score the instrument only, without the chronicity risk");
 }
 
 ModelChoice::Loaded ModelChoice::load() const {
+  if (!bundle_path.empty()) {
+    RiskModel model = read_bundle(bundle_path);
+    if (no_model || !with_model) return {model.instrument(), std::nullopt};
+    return {model.instrument(), model};
+  }
+  if (!with_model) return {instrument_path.empty() ? Instrument::bundled() : Instrument::load(instrument_path),
+                           std::nullopt};
   if (instrument_path.empty() && model_path.empty()) {
     if (no_model) return {Instrument::bundled(), std::nullopt};
     return {Instrument::bundled(), RiskModel::bundled()};
@@ -127,6 +141,11 @@ AssessmentStream::AssessmentStream(const Instrument& instrument, const std::stri
 bool AssessmentStream::next(AssessmentBatch& batch) { return csv_ ? csv_->next(batch) : jsonl_->next(batch); }
 
 ReadCounts AssessmentStream::counts() const { return csv_ ? csv_->counts() : jsonl_->counts(); }
+
+std::uint64_t AssessmentStream::position() {
+  const auto at = input_.stream().tellg();
+  return at < 0 ? 0 : static_cast<std::uint64_t>(at);
+}
 
 std::vector<std::string> AssessmentStream::attribute_columns() const {
   return csv_ ? csv_->attribute_columns() : std::vector<std::string>{};

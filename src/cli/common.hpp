@@ -46,6 +46,7 @@ struct ModelChoice {
   std::string model_path;
   std::string bundle_path;
   bool no_model = false;
+  bool with_model = true;
 
   void add_options(CLI::App& app, bool with_model = true);
 
@@ -113,6 +114,8 @@ class AssessmentStream {
   /// CSV: the attribute (extra) columns in header order; JSON Lines: empty.
   std::vector<std::string> attribute_columns() const;
   std::uint64_t size() const noexcept { return input_.size(); }
+  /// Bytes consumed so far (0 when unknown, e.g. standard input). Call from the reading thread.
+  std::uint64_t position();
 
  private:
   InputFile input_;

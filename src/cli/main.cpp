@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.footer("Exit status: 0 done, 1 some rows rejected or problems found, 2 usage error, 3 unusable input\n"
              "or output, 4 internal error. See docs/cli.md.");
-  std::vector<Command> commands = {add_validate(app), add_measure(app),    add_evaluate(app),
+  std::vector<Command> commands = {add_score(app), add_validate(app), add_fit(app), add_simulate(app), add_bundle(app),
+                                   add_explain(app), add_measure(app),    add_evaluate(app),
                                    add_changes(app),  add_prioritise(app), add_audit(app),
                                    add_report(app)};
   try {

@@ -19,8 +19,9 @@
 
 namespace pact {
 
+/// The columns and delimiter AssessmentCsvWriter writes.
 struct AssessmentCsvOptions {
-  char delimiter = ',';
+  char delimiter = ',';  ///< the field separator (not a quote or a line break)
   /// Attribute columns written after `date`, in this order. Every attribute of a case written
   /// must have its column (a row without one: an empty field).
   std::vector<std::string> attributes;
@@ -47,11 +48,14 @@ class AssessmentCsvWriter {
 
   /// One case. `extras` holds one value per extra column (empty when there are none).
   void write(const Assessment& assessment, std::span<const double> extras = {});
+  /// One case given as a view (for example a row of an AssessmentBatch).
   void write(const CaseView& case_view, std::span<const double> extras = {});
   /// Every row of a batch; `extras` is row-major, batch.size() rows of one value per extra column.
   void write(const AssessmentBatch& batch, std::span<const double> extras = {});
 
+  /// The header's column names, in order.
   const std::vector<std::string>& columns() const noexcept { return columns_; }
+  /// Rows written so far (not counting the header).
   std::uint64_t rows_written() const noexcept { return rows_; }
 
  private:
@@ -66,6 +70,7 @@ class AssessmentCsvWriter {
   std::uint64_t rows_ = 0;
 };
 
+/// What AssessmentJsonlWriter writes besides each assessment.
 struct AssessmentJsonlOptions {
   /// Numeric values written as attributes of each assessment (JSON assessments have no other
   /// place for them), named by these names, as the text of the number in its shortest form that
@@ -79,12 +84,19 @@ struct AssessmentJsonlOptions {
 /// what the readers would reject, as AssessmentCsvWriter does. Not thread-safe.
 class AssessmentJsonlWriter {
  public:
+  /// Writes to `out`, which must outlive the writer. Throws InvalidArgument for an extra column
+  /// name that is not a valid attribute name, is used twice, or is case_id, date or an item id,
+  /// or for more than max_attributes extra columns.
   AssessmentJsonlWriter(const Instrument& instrument, std::ostream& out, AssessmentJsonlOptions options = {});
 
+  /// One case. `extras` holds one value per extra column (empty when there are none).
   void write(const Assessment& assessment, std::span<const double> extras = {});
+  /// One case given as a view (for example a row of an AssessmentBatch).
   void write(const CaseView& case_view, std::span<const double> extras = {});
+  /// Every row of a batch; `extras` is row-major, batch.size() rows of one value per extra column.
   void write(const AssessmentBatch& batch, std::span<const double> extras = {});
 
+  /// Lines written so far.
   std::uint64_t rows_written() const noexcept { return rows_; }
 
  private:

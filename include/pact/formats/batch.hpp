@@ -45,15 +45,15 @@ struct RowError {
 
 /// How many rows a reader has read so far: read = accepted + rejected, always.
 struct ReadCounts {
-  std::uint64_t read = 0;
-  std::uint64_t accepted = 0;
-  std::uint64_t rejected = 0;
+  std::uint64_t read = 0;      ///< rows read
+  std::uint64_t accepted = 0;  ///< rows handed over in batches
+  std::uint64_t rejected = 0;  ///< rows reported as RowError
 };
 
 /// One subgroup attribute of a row (territory, sex, age band, ...).
 struct AttributeView {
-  std::string_view name;
-  std::string_view value;
+  std::string_view name;   ///< the attribute's name, e.g. "territory"
+  std::string_view value;  ///< its value for the row, e.g. "leon"
 };
 
 /// A batch of accepted rows and the errors of the rejected ones, in input order. Its memory is
@@ -76,10 +76,13 @@ class AssessmentBatch {
     errors_.clear();
   }
 
+  /// The most rows the batch holds (set by reset).
   std::size_t capacity() const noexcept { return static_cast<std::size_t>(matrix_.rows()); }
+  /// Responses per row (the instrument's items).
   std::size_t item_count() const noexcept { return items_; }
   /// Accepted rows.
   std::size_t size() const noexcept { return rows_; }
+  /// True when no row was accepted (there may still be errors).
   bool empty() const noexcept { return rows_ == 0; }
   /// Rows read into this batch: accepted + rejected.
   std::size_t rows_read() const noexcept { return rows_ + errors_.size(); }
@@ -89,12 +92,16 @@ class AssessmentBatch {
     return view_rows(matrix_.data(), static_cast<std::ptrdiff_t>(rows_), static_cast<std::ptrdiff_t>(items_),
                      static_cast<std::ptrdiff_t>(items_));
   }
+  /// One accepted row's responses. Throws InvalidArgument for a row past size() (as every
+  /// per-row accessor does).
   std::span<const double> responses(std::size_t row) const {
     return {matrix_.data() + checked(row) * items_, items_};
   }
+  /// The row's case id.
   std::string_view case_id(std::size_t row) const { return text(rows_meta_[checked(row)].case_id); }
   /// The assessment date (YYYY-MM-DD), or "" when the row has none.
   std::string_view date(std::size_t row) const { return text(rows_meta_[checked(row)].date); }
+  /// The first line of the row in the input, 1-based.
   std::uint64_t line(std::size_t row) const { return rows_meta_[checked(row)].line; }
   /// The row's attributes, in input order. Valid once the batch is finished (readers finish
   /// every batch they hand over).
@@ -130,12 +137,16 @@ class AssessmentBatch {
     std::fill(row, row + items_, missing);
     return {row, items_};
   }
+  /// Sets the case id of the row begun last.
   void set_case_id(std::string_view id) { rows_meta_.back().case_id = store(id); }
+  /// Sets the date of the row begun last.
   void set_date(std::string_view date) { rows_meta_.back().date = store(date); }
+  /// Adds an attribute to the row begun last.
   void add_attribute(std::string_view name, std::string_view value) {
     attribute_spans_.push_back({store(name), store(value)});
     rows_meta_.back().attributes_end = attribute_spans_.size();
   }
+  /// Accepts the row begun last.
   void commit_row() {
     open_ = false;
     ++rows_;
@@ -148,6 +159,7 @@ class AssessmentBatch {
     rows_meta_.pop_back();
     open_ = false;
   }
+  /// Records a rejected row.
   void add_error(RowError error) { errors_.push_back(std::move(error)); }
   /// Makes the attribute views valid; call after the last row.
   void finish() {
@@ -232,12 +244,17 @@ class ScoredBatch {
     return score_risk_batch(model, batch.responses(), out, threads);
   }
 
+  /// Rows scored (the batch's accepted rows).
   std::size_t size() const noexcept { return rows_; }
+  /// Whether the instrument scored the row, and if not why.
   ResponseStatus status(std::size_t row) const { return static_cast<ResponseStatus>(status_[checked(row)]); }
   /// The item that made the row fail, or -1.
   std::int32_t error_item(std::size_t row) const { return error_item_[checked(row)]; }
+  /// The row's composite index; NaN when not scored.
   double composite(std::size_t row) const { return composite_[checked(row)]; }
+  /// The row's level index into Instrument::levels(); -1 when the composite is not scored.
   std::int32_t level(std::size_t row) const { return level_[checked(row)]; }
+  /// The row's dimension scores, one per dimension; NaN = not scored.
   std::span<const double> dimension_scores(std::size_t row) const {
     const std::size_t dims = instrument_->dimension_count();
     return {dimension_scores_.data() + checked(row) * dims, dims};
@@ -245,6 +262,7 @@ class ScoredBatch {
 
   /// Whether the batch was scored with a risk model, and which.
   bool has_risk() const noexcept { return model_.has_value(); }
+  /// The risk model the batch was scored with; throws InvalidArgument when there was none.
   const RiskModel& risk_model() const {
     if (!model_) throw InvalidArgument("scored", "the batch was scored without a risk model");
     return *model_;

@@ -34,8 +34,8 @@ struct CsvRecord {
   /// Why the record is malformed: its first problem.
   struct Problem {
     std::size_t field = 0;  ///< 0-based field index
-    ErrorKind kind = ErrorKind::parse;
-    std::string reason;
+    ErrorKind kind = ErrorKind::parse;  ///< parse (malformed quoting) or limit (a field or row too long)
+    std::string reason;                 ///< what was expected
   };
 
   std::uint64_t line = 0;  ///< the line the record starts on (a quoted line break makes it span more)
@@ -43,7 +43,7 @@ struct CsvRecord {
   /// `problem->field` on may be incomplete.
   std::vector<std::string_view> fields;
   std::size_t field_count = 0;  ///< fields in the record (fields.size() unless past max_fields)
-  std::optional<Problem> problem;
+  std::optional<Problem> problem;  ///< set when the record is malformed
 };
 
 /// Reads CSV records one at a time through a fixed-size buffer. RFC 4180: fields separated by
@@ -58,8 +58,8 @@ class CsvRecordReader {
   /// Reads from `in`, which must outlive the reader.
   explicit CsvRecordReader(std::istream& in, CsvOptions options = {});
   ~CsvRecordReader();
-  CsvRecordReader(CsvRecordReader&&) noexcept;
-  CsvRecordReader& operator=(CsvRecordReader&&) noexcept;
+  CsvRecordReader(CsvRecordReader&&) noexcept;             ///< Moves the reader and its position.
+  CsvRecordReader& operator=(CsvRecordReader&&) noexcept;  ///< Moves the reader and its position.
 
   /// Reads the next record into `record`; false at the end of the input. Throws IoError when the
   /// stream fails and ParseError for a UTF-16 input.
@@ -79,9 +79,10 @@ enum class ExtraColumns : std::uint8_t {
   reject,        ///< the header is an error (catches a misspelt item column)
 };
 
+/// How CsvAssessmentReader reads.
 struct CsvReadOptions {
-  CsvOptions csv;
-  ExtraColumns extra_columns = ExtraColumns::pass_through;
+  CsvOptions csv;  ///< the CSV dialect and limits
+  ExtraColumns extra_columns = ExtraColumns::pass_through;  ///< what to do with columns that are not items
   std::size_t batch_rows = 4096;  ///< rows read (accepted + rejected) per batch at most
 };
 
@@ -106,8 +107,8 @@ class CsvAssessmentReader {
   /// Reads a file (IoError when it cannot be opened).
   CsvAssessmentReader(const Instrument& instrument, const std::filesystem::path& file, CsvReadOptions options = {});
   ~CsvAssessmentReader();
-  CsvAssessmentReader(CsvAssessmentReader&&) noexcept;
-  CsvAssessmentReader& operator=(CsvAssessmentReader&&) noexcept;
+  CsvAssessmentReader(CsvAssessmentReader&&) noexcept;             ///< Moves the reader and its position.
+  CsvAssessmentReader& operator=(CsvAssessmentReader&&) noexcept;  ///< Moves the reader and its position.
 
   /// Fills `batch` with the next rows (up to batch_rows rows read, accepted or rejected) and
   /// finishes it; false when the input had no more rows.

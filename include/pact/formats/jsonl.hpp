@@ -14,6 +14,7 @@
 
 namespace pact {
 
+/// How JsonlAssessmentReader reads.
 struct JsonlReadOptions {
   std::size_t buffer_bytes = std::size_t{1} << 20;              ///< bytes read from the input at a time
   std::size_t max_line_bytes = max_assessment_json_bytes;        ///< longest line; a longer one is rejected
@@ -34,8 +35,8 @@ class JsonlAssessmentReader {
   /// Reads a file (IoError when it cannot be opened).
   JsonlAssessmentReader(const Instrument& instrument, const std::filesystem::path& file, JsonlReadOptions options = {});
   ~JsonlAssessmentReader();
-  JsonlAssessmentReader(JsonlAssessmentReader&&) noexcept;
-  JsonlAssessmentReader& operator=(JsonlAssessmentReader&&) noexcept;
+  JsonlAssessmentReader(JsonlAssessmentReader&&) noexcept;             ///< Moves the reader and its position.
+  JsonlAssessmentReader& operator=(JsonlAssessmentReader&&) noexcept;  ///< Moves the reader and its position.
 
   /// Fills `batch` with the next rows (up to batch_rows lines read, accepted or rejected) and
   /// finishes it; false when the input had no more rows.

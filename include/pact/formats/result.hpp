@@ -24,9 +24,9 @@ namespace pact {
 
 /// The case a result is about, viewed without copying (from an Assessment or a batch row).
 struct CaseView {
-  std::string_view case_id;
+  std::string_view case_id;  ///< the pseudonymous case id
   std::string_view date;  ///< YYYY-MM-DD or ""
-  std::span<const AttributeView> attributes;
+  std::span<const AttributeView> attributes;  ///< subgroup attributes, in input order
   std::span<const double> responses;  ///< one per item, NaN = missing
 };
 
@@ -35,6 +35,7 @@ inline CaseView case_view(const AssessmentBatch& batch, std::size_t row) {
   return {batch.case_id(row), batch.date(row), batch.attributes(row), batch.responses(row)};
 }
 
+/// What a result record holds and in which language (append_result_json, JsonlResultWriter).
 struct ResultOptions {
   /// The language of the labels; "" or a language the instrument lacks gives its default.
   std::string language;

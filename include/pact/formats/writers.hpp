@@ -20,8 +20,9 @@
 
 namespace pact {
 
+/// The columns, delimiter and language of result CSV.
 struct ResultCsvOptions {
-  char delimiter = ',';
+  char delimiter = ',';  ///< the field separator
   /// The language of the level label; "" or a language the instrument lacks gives its default.
   std::string language;
   /// Attribute columns written after `date`, in this order (a row without one: empty). Use the
@@ -69,13 +70,18 @@ class CsvResultWriter {
   /// Writes every scored row of a batch (rows score_batch rejected are skipped). With a risk
   /// model, `scored` must have been scored with the same model (no allocation per row then).
   void write(const AssessmentBatch& batch, const ScoredBatch& scored);
+  /// One case without a risk; throws InvalidArgument on a writer created with a risk model.
   void write(const CaseView& case_view, const CaseScores& scores);
+  /// One assessment without a risk; throws InvalidArgument on a writer created with a risk model.
   void write(const Assessment& assessment, const CaseScores& scores);
   /// One case with its risk (a writer created with the model that computed `risk`).
   void write(const CaseView& case_view, const CaseScores& scores, const RiskResult& risk);
+  /// One assessment with its risk (a writer created with the model that computed `risk`).
   void write(const Assessment& assessment, const CaseScores& scores, const RiskResult& risk);
 
+  /// The header's column names, in order (result_csv_columns).
   const std::vector<std::string>& columns() const noexcept { return columns_; }
+  /// Rows written so far (not counting the header).
   std::uint64_t rows_written() const noexcept { return rows_; }
 
  private:
@@ -103,20 +109,26 @@ class CsvResultWriter {
 /// candidate change (7.4 rather than 1.7 microseconds a case with the default model).
 class JsonlResultWriter {
  public:
+  /// Writes results without a risk section to `out`, which must outlive the writer.
   JsonlResultWriter(const Instrument& instrument, std::ostream& out, ResultOptions options = {});
-  /// Throws InvalidArgument for extra horizons the model cannot answer.
+  /// Writes results with the model's risk section. Throws InvalidArgument for extra horizons
+  /// the model cannot answer.
   JsonlResultWriter(const RiskModel& model, std::ostream& out, ResultOptions options = {},
                     RiskOptions risk_options = RiskOptions{{}, false});
 
   /// Writes every scored row of a batch. With a risk model, `scored` must have been scored with
   /// the same model; a row without a risk gets a risk section that says why.
   void write(const AssessmentBatch& batch, const ScoredBatch& scored);
+  /// One case without a risk; throws InvalidArgument on a writer created with a risk model.
   void write(const CaseView& case_view, const CaseScores& scores);
+  /// One assessment without a risk; throws InvalidArgument on a writer created with a risk model.
   void write(const Assessment& assessment, const CaseScores& scores);
   /// One case with its risk (a writer created with the model that computed `risk`).
   void write(const CaseView& case_view, const CaseScores& scores, const RiskResult& risk);
+  /// One assessment with its risk (a writer created with the model that computed `risk`).
   void write(const Assessment& assessment, const CaseScores& scores, const RiskResult& risk);
 
+  /// Lines written so far.
   std::uint64_t rows_written() const noexcept { return rows_; }
 
  private:
@@ -138,11 +150,15 @@ std::vector<std::string> error_csv_columns();
 /// Writes rejected rows as CSV (see error_csv_columns), the header on construction.
 class ErrorCsvWriter {
  public:
+  /// Writes to `out`, which must outlive the writer, and writes the header.
   explicit ErrorCsvWriter(std::ostream& out, char delimiter = ',');
 
+  /// One row per error, in order (for example AssessmentBatch::errors()).
   void write(std::span<const RowError> errors);
+  /// One error.
   void write(const RowError& error) { write(std::span<const RowError>(&error, 1)); }
 
+  /// Rows written so far (not counting the header).
   std::uint64_t rows_written() const noexcept { return rows_; }
 
  private:
