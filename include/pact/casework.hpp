@@ -391,6 +391,69 @@ inline std::vector<Priority> prioritise(std::span<const PriorityCase> cases, con
   return out;
 }
 
+/// The cases of a caseload's timelines to place in the proactive-contact order, with the top
+/// factors of each: what `pact prioritise` and the Python package's `prioritise` rank.
+struct CaseloadPriorities {
+  std::vector<PriorityCase> cases;                    ///< one per timeline, in the timelines' order
+  std::vector<std::vector<std::size_t>> top_factors;  ///< per case, feature indices (empty without a risk)
+};
+
+/// Each timeline's latest assessment (a row of `responses`, the matrix the timelines were built
+/// from) as a case to prioritise: its level and composite; with the model its band,
+/// probability and top factors (a case the model gives no risk, for want of its months in care,
+/// is ordered by the instrument alone); its current alerts; and its worsening, the latest rise
+/// of the probability (or, without one, of the composite; 0 when it fell or is unknown).
+/// `groups` holds each row's team or territory (empty: no groups; an empty name is the group
+/// "(missing)").
+inline CaseloadPriorities priority_cases(const Instrument& instrument, const RiskModel* model,
+                                         ConstRowMatrixView responses, const CaseloadChanges& changes,
+                                         std::span<const std::string> groups = {}) {
+  const auto rows = static_cast<std::size_t>(responses.rows());
+  if (static_cast<std::size_t>(responses.cols()) != instrument.item_count())
+    throw InvalidArgument("responses", "expected one column per item of " + instrument.id());
+  if (model && model->instrument().hash() != instrument.hash())
+    throw InvalidArgument("model", "the model reads another instrument");
+  if (!groups.empty() && groups.size() != rows)
+    throw InvalidArgument("groups", "expected one group per row (" + std::to_string(rows) + ")");
+  CaseloadPriorities out;
+  out.cases.reserve(changes.cases.size());
+  out.top_factors.reserve(changes.cases.size());
+  RiskOptions risk_options;
+  risk_options.counterfactual = false;
+  CaseScores scores;
+  for (const CaseTimeline& t : changes.cases) {
+    const std::size_t row = t.rows.empty() ? rows : t.rows.back();
+    if (row >= rows) throw InvalidArgument("changes", "a timeline of case " + t.case_id + " names no row of the responses");
+    const std::span<const double> r(responses.data() + row * static_cast<std::size_t>(responses.outerStride()),
+                                    instrument.item_count());
+    score_into(instrument, r, scores);
+    PriorityCase p;
+    p.case_id = t.case_id;
+    if (!groups.empty()) p.group = groups[row].empty() ? "(missing)" : groups[row];
+    p.level = scores.level;
+    p.composite = scores.composite;
+    p.alerts = t.current_alerts.size();
+    std::vector<std::size_t> top;
+    if (model) {
+      try {
+        const RiskResult risk = score_risk(*model, r, scores, risk_options);
+        p.band = risk.band;
+        p.probability = risk.probability;
+        top = risk.top_factors;
+      } catch (const ValidationError&) {
+        // No months in care: ordered by the instrument's level and composite only.
+      }
+    }
+    if (const CaseChange* last = t.latest()) {
+      const double rise = model && !std::isnan(last->probability_change) ? last->probability_change : last->composite_change;
+      p.worsening = std::isnan(rise) ? 0.0 : std::max(0.0, rise);
+    }
+    out.cases.push_back(std::move(p));
+    out.top_factors.push_back(std::move(top));
+  }
+  return out;
+}
+
 /// A professional's override of a result's level or band (GDPR Art. 22: the score supports the
 /// professional's decision; when they disagree, the record says so and why).
 struct ProfessionalOverride {

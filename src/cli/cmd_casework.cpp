@@ -198,43 +198,17 @@ int run_prioritise(const PrioritiseOptions& o) {
     throw InvalidArgument("--capacity-by", "per-group capacities need --by (the group column)");
   const Caseload c = read_caseload(instrument, o.input, o.format);
   const CaseloadChanges changes = caseload_changes(instrument, model, view_rows(c.responses), c.case_ids, c.dates, o.as_of);
-  std::vector<PriorityCase> cases;
-  std::vector<std::vector<std::size_t>> factors;
-  std::vector<const CaseTimeline*> timelines;
-  RiskOptions risk_options;
-  risk_options.counterfactual = false;
-  for (const CaseTimeline& t : changes.cases) {
-    const std::size_t row = t.rows.back();
-    const std::span<const double> responses(c.responses.row(static_cast<Eigen::Index>(row)).data(), instrument.item_count());
-    const CaseScores scores = score(instrument, responses);
-    PriorityCase p;
-    p.case_id = t.case_id;
-    if (!o.by.empty()) {
-      auto it = c.attributes[row].find(o.by);
-      p.group = it == c.attributes[row].end() || it->second.empty() ? "(missing)" : it->second;
+  std::vector<std::string> groups;
+  if (!o.by.empty()) {
+    groups.reserve(c.attributes.size());
+    for (const auto& attributes : c.attributes) {
+      auto it = attributes.find(o.by);
+      groups.push_back(it == attributes.end() ? std::string() : it->second);
     }
-    p.level = scores.level;
-    p.composite = scores.composite;
-    p.alerts = t.current_alerts.size();
-    std::vector<std::size_t> top;
-    if (model) {
-      try {
-        const RiskResult risk = score_risk(*model, responses, scores, risk_options);
-        p.band = risk.band;
-        p.probability = risk.probability;
-        top = risk.top_factors;
-      } catch (const ValidationError&) {
-        // No months in care: ordered by the instrument's level and composite only.
-      }
-    }
-    if (const CaseChange* last = t.latest()) {
-      const double rise = model && !std::isnan(last->probability_change) ? last->probability_change : last->composite_change;
-      p.worsening = std::isnan(rise) ? 0.0 : std::max(0.0, rise);
-    }
-    cases.push_back(p);
-    factors.push_back(top);
-    timelines.push_back(&t);
   }
+  const CaseloadPriorities priorities = priority_cases(instrument, model, view_rows(c.responses), changes, groups);
+  const std::vector<PriorityCase>& cases = priorities.cases;
+  const std::vector<std::vector<std::size_t>>& factors = priorities.top_factors;
   const std::vector<Priority> order = prioritise(cases, options);
   auto top_labels = [&](std::size_t input) {
     std::string top;
@@ -275,7 +249,7 @@ int run_prioritise(const PrioritiseOptions& o) {
           << (pc.level >= 0 ? instrument.levels()[static_cast<std::size_t>(pc.level)].id : "") << ","
           << number(pc.composite) << "," << number(pc.worsening) << "," << pc.alerts << ","
           << csv_field(top_labels(p.input)) << ","
-          << csv_field(alert_reasons(instrument, model, timelines[p.input]->current_alerts, o.lang)) << "\n";
+          << csv_field(alert_reasons(instrument, model, changes.cases[p.input].current_alerts, o.lang)) << "\n";
     }
   }
   output.commit();

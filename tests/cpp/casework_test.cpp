@@ -191,6 +191,48 @@ TEST(Casework, CaseloadTimelinesGroupAndOrderByDate) {
   EXPECT_EQ(out.cases[1].current_alerts.size(), 1u);  // 212 days since 02-01
 }
 
+TEST(Casework, PriorityCasesAreTheLatestAssessmentsWithTheirWorsening) {
+  const auto& inst = alerting();
+  // The caseload of CaseloadTimelinesGroupAndOrderByDate (row 6 cannot be scored, row 5 has a
+  // bad date), with a team per row.
+  pact::RowMatrix x(7, 6);
+  x << 4, 1, 12, 0, 100, 5, 1, 0, 0, 0, 100, 0, 2, 0, 0, 0, 100, 0, 4, 1, 30, 0, 100, 10, 1, 0, 0, 0, 100, 0, 1, 0,
+      0, 0, 100, 0, 9, 0, 0, 0, 100, 0;
+  const std::vector<std::string> ids = {"a", "b", "a", "a", "b", "c", "c"};
+  const std::vector<std::string> dates = {"2026-03-01", "2026-01-01", "2026-01-01", "2026-06-01",
+                                          "2026-02-01", "2026-02-30", "2026-01-01"};
+  const std::vector<std::string> teams = {"south", "north", "south", "north", "", "north", "north"};
+  const auto changes = pact::caseload_changes(inst, nullptr, pact::view_rows(x), ids, dates, "2026-09-01");
+  const auto p = pact::priority_cases(inst, nullptr, pact::view_rows(x), changes, teams);
+  ASSERT_EQ(p.cases.size(), 2u);
+  ASSERT_EQ(p.top_factors.size(), 2u);
+  // a: latest row 3 (team north), composite .5*1 + .25*1 = .75 (level high), up from .5625 at
+  // row 0: worsening .1875; its four current alerts (see above). No model: no band, no factors.
+  const pact::PriorityCase& a = p.cases[0];
+  EXPECT_EQ(a.case_id, "a");
+  EXPECT_EQ(a.group, "north");
+  EXPECT_EQ(a.band, -1);
+  EXPECT_TRUE(std::isnan(a.probability));
+  EXPECT_EQ(a.level, 2);
+  EXPECT_DOUBLE_EQ(a.composite, 0.75);
+  EXPECT_DOUBLE_EQ(a.worsening, 0.1875);
+  EXPECT_EQ(a.alerts, 4u);
+  EXPECT_TRUE(p.top_factors[0].empty());
+  // b: latest row 4, an empty team ("(missing)"), every severity 0: composite 0, no worsening,
+  // one alert (overdue).
+  const pact::PriorityCase& b = p.cases[1];
+  EXPECT_EQ(b.case_id, "b");
+  EXPECT_EQ(b.group, "(missing)");
+  EXPECT_EQ(b.level, 0);
+  EXPECT_DOUBLE_EQ(b.composite, 0.0);
+  EXPECT_DOUBLE_EQ(b.worsening, 0.0);
+  EXPECT_EQ(b.alerts, 1u);
+  // Without groups every case is in the group "".
+  EXPECT_EQ(pact::priority_cases(inst, nullptr, pact::view_rows(x), changes).cases[0].group, "");
+  const std::vector<std::string> short_teams = {"north"};
+  EXPECT_THROW(pact::priority_cases(inst, nullptr, pact::view_rows(x), changes, short_teams), pact::InvalidArgument);
+}
+
 TEST(Casework, PrioritisationOrderIsLexicographicAndDeterministic) {
   std::vector<pact::PriorityCase> cases(6);
   cases[0] = {"c0", "leon", 2, 0.60, 2, 0.5, 0.00, 0};

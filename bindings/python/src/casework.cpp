@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -222,9 +223,8 @@ void bind_casework(py::module_& m) {
       py::arg("instrument"), py::arg("model"), py::arg("responses"), py::arg("case_ids"), py::arg("dates"),
       py::arg("as_of") = "", py::arg("lang") = "es");
 
-  // The latest assessment of each case, placed in the proactive-contact order; its worsening is
-  // the latest rise of the probability (or, without a risk, of the composite), as the command
-  // line's `pact prioritise` computes it.
+  // The latest assessment of each case, placed in the proactive-contact order
+  // (pact::priority_cases and pact::prioritise, as the command line's `pact prioritise`).
   m.def(
       "prioritise",
       [](const pact::Instrument& instrument, const std::optional<pact::RiskModel>& model_arg,
@@ -241,49 +241,17 @@ void bind_casework(py::module_& m) {
         if (!capacity_by_group.empty() && !groups)
           throw py::value_error("per-group capacities need the groups (by=)");
         pact::CaseloadChanges changes;
-        std::vector<pact::PriorityCase> cases;
-        std::vector<std::vector<std::size_t>> factors;
+        pact::CaseloadPriorities priorities;
         std::vector<pact::Priority> order;
         {
           py::gil_scoped_release release;
           changes = timelines(instrument, model, x, case_ids, dates, as_of);
-          pact::RiskOptions risk_options;
-          risk_options.counterfactual = false;
-          pact::CaseScores scores;
-          for (const pact::CaseTimeline& t : changes.cases) {
-            const std::size_t row = t.rows.back();
-            const std::span<const double> r(x.data + row * static_cast<std::size_t>(x.row_stride),
-                                            instrument.item_count());
-            pact::score_into(instrument, r, scores);
-            pact::PriorityCase p;
-            p.case_id = t.case_id;
-            if (groups) p.group = (*groups)[row];
-            p.level = scores.level;
-            p.composite = scores.composite;
-            p.alerts = t.current_alerts.size();
-            std::vector<std::size_t> top;
-            if (model) {
-              try {
-                const pact::RiskResult risk = pact::score_risk(*model, r, scores, risk_options);
-                p.band = risk.band;
-                p.probability = risk.probability;
-                top = risk.top_factors;
-              } catch (const pact::ValidationError&) {
-                // No months in care: ordered by the instrument's level and composite only.
-              }
-            }
-            if (const pact::CaseChange* last = t.latest()) {
-              const double rise =
-                  model && !std::isnan(last->probability_change) ? last->probability_change : last->composite_change;
-              p.worsening = std::isnan(rise) ? 0.0 : std::max(0.0, rise);
-            }
-            cases.push_back(std::move(p));
-            factors.push_back(std::move(top));
-          }
+          priorities = pact::priority_cases(instrument, model, x.view(), changes,
+                                            groups ? std::span<const std::string>(*groups) : std::span<const std::string>());
           pact::PriorityOptions options;
           options.capacity = capacity;
           options.capacity_by_group = capacity_by_group;
-          order = pact::prioritise(cases, options);
+          order = pact::prioritise(priorities.cases, options);
         }
         const auto n = static_cast<std::ptrdiff_t>(order.size());
         auto row = empty_array<std::int64_t>(n), rank = empty_array<std::int64_t>(n);
@@ -296,7 +264,8 @@ void bind_casework(py::module_& m) {
         AlertColumns alerts;
         for (std::size_t k = 0; k < order.size(); ++k) {
           const pact::Priority& p = order[k];
-          const pact::PriorityCase& pc = cases[p.input];
+          const pact::PriorityCase& pc = priorities.cases[p.input];
+          const std::vector<std::size_t>& factors = priorities.top_factors[p.input];
           const pact::CaseTimeline& t = changes.cases[p.input];
           ids.append(pc.case_id);
           row.mutable_at(k) = static_cast<std::int64_t>(t.rows.back());
@@ -310,7 +279,7 @@ void bind_casework(py::module_& m) {
           worsening.mutable_at(k) = pc.worsening;
           alert_count.mutable_at(k) = static_cast<std::int64_t>(pc.alerts);
           for (std::size_t f = 0; f < pact::max_top_factors; ++f)
-            top.mutable_at(k, f) = f < factors[p.input].size() ? static_cast<std::int32_t>(factors[p.input][f]) : -1;
+            top.mutable_at(k, f) = f < factors.size() ? static_cast<std::int32_t>(factors[f]) : -1;
           alerts.add(instrument, model, t.current_alerts, lang);
         }
         py::dict d;
