@@ -4,6 +4,7 @@ here in numpy. Agreement on params, bse and llf to 1e-6 relative. The features o
 model come from the independent numpy implementation (reference_risk.py), not from pact."""
 
 import datetime
+import pickle
 import warnings
 
 import numpy as np
@@ -218,6 +219,8 @@ def test_simulate_fit_to_model_score_agrees_with_statsmodels_on_person_months(tm
     model.save(path)
     reloaded = pact.RiskModel.load(path)
     assert reloaded == model
+    # It pickles (by its canonical JSON) as every model does: Dask and multiprocessing carry it.
+    assert pickle.loads(pickle.dumps(model)) == model and pact.RiskModel.from_json(model.to_json()) == model
     scored = pact.score(sim.head(500), model=reloaded)
     expected = reference_risk.risk(path, caseload.INSTRUMENT, x[:500])
     np.testing.assert_allclose(scored["risk"].to_numpy(), expected["probability"], rtol=1e-10)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
+import numpy as np
 import pandas as pd
 
 from . import _pact
@@ -81,6 +82,7 @@ def simulate(
     first_case: int = 0,
     profile: Optional[str] = None,
     true_risk: bool = False,
+    date: Optional[str] = None,
     **options: Any,
 ) -> pd.DataFrame:
     """A simulated caseload of `n` cases from pact's C++ simulator (docs/simulation.md): a
@@ -111,6 +113,10 @@ def simulate(
     profile : {"default", "generic"}, optional
         The options to start from (see :func:`simulation_options`); by default the profile
         written for pact's default instrument when the model reads it, else ``"generic"``.
+    date : str, optional
+        An assessment date (``YYYY-MM-DD``) for every case, as the ``date`` column (first), as
+        ``pact simulate --date`` writes it: the caseload is then an assessment round that
+        :func:`pact.changes` and :func:`pact.prioritise` read.
     true_risk : bool
         Add ``true_risk``, the generating model's P(still in care at its horizon) for each case
         (what an evaluation tries to recover).
@@ -124,9 +130,9 @@ def simulate(
 
     Returns
     -------
-    DataFrame indexed by ``case_id`` (``sim-000001``, ...): the attributes (``sex``,
-    ``age_band``, ``nationality``, ``territory`` in the default profile) as categoricals in the
-    order of their levels; one column per item id (NaN = unanswered), ready for
+    DataFrame indexed by ``case_id`` (``sim-000001``, ...): ``date`` (with `date`); the
+    attributes (``sex``, ``age_band``, ``nationality``, ``territory`` in the default profile) as
+    categoricals in the order of their levels; one column per item id (NaN = unanswered), ready for
     :func:`pact.score` and :func:`pact.fit`; ``months_in_care`` (completed months at the
     assessment; <NA> for a logistic model), ``followup_months`` (months observed after the
     assessment), ``left_care`` (1: left care in the last of them; 0: censored), ``chronic``
@@ -152,6 +158,8 @@ def simulate(
                         f"the options are {', '.join(_OPTIONS)}")
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"n must be a whole number of cases >= 0, got {n!r}")
+    if date is not None and (not isinstance(date, str) or not _pact.is_date(date)):
+        raise ValueError(f"date must be a date YYYY-MM-DD, got {date!r}")
     if isinstance(first_case, bool) or not isinstance(first_case, int) or first_case < 0:
         raise ValueError(f"first_case must be a whole number >= 0, got {first_case!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
@@ -187,10 +195,12 @@ def simulate(
 
     item_ids = instrument.item_ids
     attribute_names = [name for name, _, _ in raw["attributes"]]
-    clash = sorted(set(attribute_names) & (set(item_ids) | set(_OUTCOME_COLUMNS)))
+    clash = sorted(set(attribute_names) & (set(item_ids) | set(_OUTCOME_COLUMNS) | {"date"}))
     if clash:
-        raise ValueError(f"attribute name(s) {', '.join(clash)} clash with item or outcome columns")
+        raise ValueError(f"attribute name(s) {', '.join(clash)} clash with item, date or outcome columns")
     columns: dict = {}
+    if date is not None:
+        columns["date"] = np.full(n, date, dtype=object)
     for name, levels, codes in raw["attributes"]:
         columns[name] = pd.Categorical.from_codes(codes, categories=list(levels))
     responses = raw["responses"]

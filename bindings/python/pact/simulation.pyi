@@ -14,5 +14,6 @@ def simulate(
     first_case: int = ...,
     profile: Optional[str] = ...,
     true_risk: bool = ...,
+    date: Optional[str] = ...,
     **options: Any,
 ) -> pd.DataFrame: ...
