@@ -11,6 +11,7 @@ import datetime
 import json
 import math
 
+import jsonschema
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,7 +19,7 @@ import pytest
 import caseload
 import pact
 import reference_risk
-from conftest import MODELS_DIR
+from conftest import MODELS_DIR, SOURCE_DIR
 
 INSTRUMENT_DOC = json.loads((MODELS_DIR / "pact-instrument.json").read_text(encoding="utf-8"))
 MODEL_DOC = json.loads((MODELS_DIR / "pact-chronicity.json").read_text(encoding="utf-8"))
@@ -330,6 +331,18 @@ def test_score_one_carries_a_validated_override():
     assert result["override"] == {"target": "band", "value": "very_high", "professional_id": "ts-0042",
                                   "timestamp": "2026-11-23T10:15:00Z", "reason": "Eviction notice received"}
     assert result["risk"]["band"]["id"] == pact.score_one(case)["risk"]["band"]["id"]  # pact's own band stays
+    # The record is a valid result (docs/schemas/result.schema.json), and the schema refuses an
+    # override with a name for the professional.
+    schemas = SOURCE_DIR / "docs" / "schemas"
+    assessment_schema = json.loads((schemas / "assessment.schema.json").read_text(encoding="utf-8"))
+    result_schema = json.loads((schemas / "result.schema.json").read_text(encoding="utf-8"))
+    resolver = jsonschema.RefResolver.from_schema(result_schema, store={
+        assessment_schema["$id"]: assessment_schema, result_schema["$id"]: result_schema})
+    validator = jsonschema.Draft202012Validator(result_schema, resolver=resolver)
+    validator.validate(result)
+    named = json.loads(json.dumps(result))
+    named["override"]["professional_id"] = "Ana García"
+    assert not validator.is_valid(named)
     with pytest.raises(pact.ValidationError):
         pact.score_one(case, override=pact.Override("band", "high", "Ana García", "why"))
 
