@@ -49,7 +49,7 @@ class CMakeBuild(build_ext):
             "-DPACT_BUILD_TESTS=OFF",
             "-DPACT_BUILD_BENCHMARKS=OFF",
             "-DPACT_BUILD_EXAMPLES=OFF",
-            "-DPACT_BUILD_DOCS=OFF",  # docs/ is not among the sources a package build reads
+            "-DPACT_BUILD_DOCS=OFF",
             "-DPACT_INSTALL=OFF",
             f"-DPython_EXECUTABLE={sys.executable}",
             *shlex.split(os.environ.get("PACT_CMAKE_ARGS", "")),

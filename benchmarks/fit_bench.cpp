@@ -1,5 +1,8 @@
-// fit_logistic on 1,000,000 rows x 30 columns (an intercept and 29 standard normal covariates),
-// with 1 and 2 threads. benchmarks/fit_compare.py times the same fit against statsmodels.
+// fit_logistic on 1,000,000 rows (PACT_BENCH_ROWS) x 30 columns (an intercept and 29 standard
+// normal covariates), with 1 and 2 threads. benchmarks/compare.py times the same fit against
+// statsmodels.
+#include "bench_support.hpp"
+
 #include <pact/fitting.hpp>
 
 #include <benchmark/benchmark.h>
@@ -17,7 +20,8 @@ struct Data {
 
 const Data& data() {
   static const Data d = [] {
-    constexpr Eigen::Index n = 1'000'000, p = 30;
+    const Eigen::Index n = pact_bench::batch_rows();
+    constexpr Eigen::Index p = 30;
     Data out{pact::RowMatrix(n, p), std::vector<double>(static_cast<std::size_t>(n))};
     std::mt19937_64 rng(2024);
     std::normal_distribution<double> normal;

@@ -179,8 +179,9 @@ class NumpyScorer:
             z = band["coefficient"] + eta
             cumulative += months * (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))))  # months * softplus(z)
         probability = np.exp(-cumulative)
+        no_risk = np.isnan(probability)  # the months in care not answered: no risk, band or factors
         band_min = np.array([b["min_probability"] for b in m["bands"]])
-        band = np.searchsorted(band_min, probability, "right") - 1
+        band = np.where(no_risk, -1, np.searchsorted(band_min, probability, "right") - 1)
         coef = np.array([f["coefficient"] for f in m["features"]])[:, None]
         ref = np.array([f["reference"] for f in m["features"]])[:, None]
         effect = -(coef * (values - ref))  # hazard form: a lower exit hazard raises the risk
@@ -191,8 +192,13 @@ class NumpyScorer:
             best = effect[k, rows]
             top[t] = np.where(best > 0, k, -1)
             effect[k, rows] = -np.inf
+        top[:, no_risk] = -1
         return {"scores": scores.T, "composite": composite, "level": level, "deprivation": deprivation,
-                "probability": probability, "band": band, "top": top.T}
+                "probability": probability, "band": band, "top": top.T,
+                # What a results file holds besides (benchmarks/compare.py writes it with pandas).
+                "coverage": coverage.T, "composite_coverage": comp_cov, "scored": scored.T, "deprived": deprived.T,
+                "linear_predictor": np.where(no_risk, np.nan, eta),
+                "imputed_count": np.where(no_risk, -1, imputed.sum(axis=0))}
 
 
 def main():

@@ -1,43 +1,19 @@
 // Batch and single-case chronicity-risk scoring with the default model (discrete hazard, 24-month
 // horizon) on synthetic valid responses: instrument and risk in one pass.
+#include "bench_support.hpp"
+
 #include <pact/risk_model.hpp>
 
 #include <benchmark/benchmark.h>
 
-#include <cmath>
-#include <random>
 #include <vector>
 
 namespace {
 
-// A matrix of valid responses to every item (10% of optional items missing, the months in care
-// always answered so that every row gets a risk).
+// Every row answers the months in care, so that every row gets a risk.
 std::vector<double> make_responses(const pact::RiskModel& model, std::size_t rows, unsigned seed) {
-  const auto& instrument = model.instrument();
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  const std::size_t items = instrument.item_count();
-  std::vector<double> data(rows * items, pact::missing);
-  for (std::size_t i = 0; i < rows; ++i) {
-    for (std::size_t j = 0; j < items; ++j) {
-      const auto& item = instrument.items()[j];
-      if (!item.required && j != model.duration_item() && u(rng) < 0.1) continue;
-      double v = 0;
-      switch (item.type) {
-        case pact::ResponseType::ordinal:
-          v = item.options[static_cast<std::size_t>(u(rng) * static_cast<double>(item.options.size()))].value;
-          break;
-        case pact::ResponseType::yes_no: v = u(rng) < 0.5 ? 0 : 1; break;
-        default: {
-          const double hi = std::isfinite(item.max_value) ? std::min(item.max_value, item.min_value + 120)
-                                                          : item.min_value + 120;
-          v = std::floor(item.min_value + u(rng) * (hi - item.min_value));
-        }
-      }
-      data[i * items + j] = v;
-    }
-  }
-  return data;
+  return pact_bench::make_responses(model.instrument(), rows, seed,
+                                    model.duration_item().value_or(std::numeric_limits<std::size_t>::max()));
 }
 
 void BM_RiskBatch(benchmark::State& state) {
@@ -68,7 +44,12 @@ void BM_RiskBatch(benchmark::State& state) {
   state.counters["rows_per_second"] =
       benchmark::Counter(static_cast<double>(state.iterations() * rows), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_RiskBatch)->Args({1000000, 1})->Args({1000000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RiskBatch)
+    ->Args({pact_bench::batch_rows(), 1})
+    ->Args({pact_bench::batch_rows(), 2})
+    ->ArgNames({"rows", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The instrument alone on the same rows and outputs: what the risk adds is the difference.
 void BM_InstrumentOnlyBatch(benchmark::State& state) {
@@ -93,7 +74,7 @@ void BM_InstrumentOnlyBatch(benchmark::State& state) {
   state.counters["rows_per_second"] =
       benchmark::Counter(static_cast<double>(state.iterations() * rows), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InstrumentOnlyBatch)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_InstrumentOnlyBatch)->Arg(pact_bench::batch_rows())->ArgName("rows")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One case with its explanation: contributions, survival curve, and the counterfactual search.
 void BM_RiskOne(benchmark::State& state) {

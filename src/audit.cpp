@@ -4,6 +4,7 @@
 #include "json_support.hpp"
 #include "sha256.hpp"
 
+#include "pact/formats/casework.hpp"
 #include "pact/version.hpp"
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <ctime>
 #include <istream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -156,7 +158,10 @@ AuditWriter::AuditWriter(std::ostream& out, const Instrument& instrument, const 
 void AuditWriter::append(const CaseView& case_view, const CaseScores& scores, const RiskResult* risk,
                          const ProfessionalOverride* override_, std::string timestamp) {
   if (override_) validate_override(instrument_, model_, *override_);
-  if (timestamp.empty()) timestamp = utc_now();
+  if (timestamp.empty())
+    timestamp = utc_now();
+  else if (!is_utc_timestamp(timestamp))
+    throw InvalidArgument("timestamp", "expected a UTC time YYYY-MM-DDThh:mm:ssZ");
   json record = json::object();
   record["format"] = "pact.audit";
   record["format_version"] = 1;
@@ -185,6 +190,41 @@ void AuditWriter::append(const CaseView& case_view, const CaseScores& scores, co
   ++written_;
 }
 
+std::string AuditWriter::score_and_append(const Assessment& assessment, const ResultOptions& options,
+                                          const ProfessionalOverride* override_, std::string timestamp) {
+  if (override_) validate_override(instrument_, model_, *override_);
+  if (!timestamp.empty() && !is_utc_timestamp(timestamp))
+    throw InvalidArgument("timestamp", "expected a UTC time YYYY-MM-DDThh:mm:ssZ");
+  const CaseScores scores = score(instrument_, assessment);
+  std::optional<RiskResult> risk;
+  std::string result;
+  if (model_) {
+    // As scored_result_json: the batch kernel says whether the model can give a risk at all.
+    std::int32_t status = 0;
+    RiskBatchOutputs out;
+    out.risk_status = &status;
+    const auto items = static_cast<std::ptrdiff_t>(assessment.responses.size());
+    score_risk_batch(*model_, view_rows(assessment.responses.data(), 1, items, items), out);
+    if (status == static_cast<std::int32_t>(RiskStatus::ok)) {
+      risk = score_risk(*model_, assessment.responses, scores);
+      result = write_result_json(*model_, assessment, scores, *risk, options);
+    } else {
+      std::vector<AttributeView> attributes;
+      for (const auto& [name, value] : assessment.attributes) attributes.push_back({name, value});
+      append_result_json(result, *model_, {assessment.case_id, assessment.date, attributes, assessment.responses},
+                         scores, static_cast<RiskStatus>(status), options);
+    }
+  } else {
+    result = write_result_json(instrument_, assessment, scores, options);
+  }
+  if (override_) result = apply_override_json(instrument_, model_, result, *override_);
+  std::vector<AttributeView> attributes;
+  for (const auto& [name, value] : assessment.attributes) attributes.push_back({name, value});
+  append({assessment.case_id, assessment.date, attributes, assessment.responses}, scores, risk ? &*risk : nullptr,
+         override_, std::move(timestamp));
+  return result;
+}
+
 std::pair<std::string, std::uint64_t> audit_log_tail(std::istream& audit_jsonl) {
   ChainReader chain(audit_jsonl);
   AuditVerification report;
@@ -207,6 +247,15 @@ AuditVerification verify_audit_log(std::istream& audit_jsonl) {
 
 namespace {
 
+// Whether a result has a risk: a "risk" section with status "ok". A section with another status
+// (missing_duration, not_finite) says why the model gave none; its record has no model and no
+// probability or band.
+bool has_risk(const json& result) {
+  if (!result.contains("risk") || !result["risk"].is_object()) return false;
+  const json& risk = result["risk"];
+  return !risk.contains("status") || risk["status"] == "ok";
+}
+
 // The outputs a result states, in the form of an audit record's "outputs".
 json outputs_of_result(const json& result) {
   json out = json::object();
@@ -217,9 +266,7 @@ json outputs_of_result(const json& result) {
   out["composite"] = composite.at("score");
   out["level"] = composite.at("level").is_object() ? composite["level"].at("id") : json(nullptr);
   out["deprivation_score"] = result.at("deprivation").at("score");
-  // A risk section whose status is not "ok" (no months in care, ...) states no probability or
-  // band, as its audit record does not.
-  if (result.contains("risk") && result["risk"].is_object() && result["risk"].value("status", "ok") == "ok") {
+  if (has_risk(result)) {
     const json& risk = result["risk"];
     out["probability"] = risk.at("probability");
     out["band"] = risk.at("band").is_object() ? risk["band"].at("id") : risk.at("band");
@@ -285,13 +332,11 @@ AuditVerification verify_audit(const Instrument& instrument, std::istream& audit
         // The result's stamp also names the instrument the model needs, which the record keeps
         // once at its top level: compare the model's own identity only. A record stamps the
         // model only when it gave a risk (a section whose status is not "ok" gave none).
-        const json& risk = result["risk"];
-        const json& stamp = risk["model"];
+        const json& stamp = result["risk"]["model"];
         json model = json::object();
         for (const char* key : {"id", "version", "hash", "status"})
           if (stamp.is_object() && stamp.contains(key)) model[key] = stamp[key];
-        const bool scored = risk.value("status", "ok") == "ok";
-        if (scored ? !same_value(record.at("model"), model) : !record.at("model").is_null())
+        if (has_risk(result) ? !same_value(record.at("model"), model) : !record.at("model").is_null())
           problem(case_id, "the result's model differs from the audit record's");
       }
       if (!result.contains("items"))

@@ -118,13 +118,21 @@ void read_assessment_into(const Instrument& instrument, const json& document, As
   }
 }
 
+Assessment read_assessment_validating(const Instrument& instrument, std::string_view json_text) {
+  const json document = parse_json(json_text, assessment_json_limits());
+  Assessment assessment;
+  read_assessment_into(instrument, document, assessment);
+  return assessment;
+}
+
 }  // namespace detail
 
 Assessment read_assessment_json(const Instrument& instrument, std::string_view json_text) {
-  const detail::json document = detail::parse_json(json_text, detail::assessment_json_limits());
+  // Well-formed, valid assessments (the usual case) take the fast path; anything else gets the
+  // validating reader's exact error.
   Assessment assessment;
-  detail::read_assessment_into(instrument, document, assessment);
-  return assessment;
+  if (detail::read_assessment_fast(instrument, json_text, assessment)) return assessment;
+  return detail::read_assessment_validating(instrument, json_text);
 }
 
 Assessment read_assessment_object(const Instrument& instrument, const nlohmann::json& document) {

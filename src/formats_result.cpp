@@ -7,6 +7,7 @@
 #include "formats_text.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,24 @@ void append_json_number(std::string& out, double value) {
 
 void append_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
 
-void append_key(std::string& out, const char* key) {
-  out += ",\"";
-  out += key;
-  out += "\":";
+// ,"key": in one append (keys are literals; their length is known at compile time).
+template <std::size_t N>
+void append_key(std::string& out, const char (&key)[N]) {
+  char text[N + 3];
+  text[0] = ',';
+  text[1] = '"';
+  std::memcpy(text + 2, key, N - 1);
+  text[N + 1] = '"';
+  text[N + 2] = ':';
+  out.append(text, N + 3);
+}
+
+// Room for a whole result, so that writing it never moves the text: the fixed part, and per
+// dimension, item, feature and survival month a generous allowance for ids, labels and numbers.
+std::size_t result_size_hint(const Instrument& instrument, const RiskModel* model) {
+  std::size_t size = 2048 + 256 * instrument.dimension_count() + 160 * instrument.item_count();
+  if (model) size += 2048 + 320 * model->features().size() + 48 * static_cast<std::size_t>(model->horizon_months());
+  return size;
 }
 
 // Everything of a result object but its closing brace, so that a risk section can follow.
@@ -405,6 +420,7 @@ std::string write_result_json(const RiskModel& model, const Assessment& assessme
                               const RiskResult& risk, const ResultOptions& options) {
   const auto attributes = attribute_views(assessment);
   std::string out;
+  out.reserve(result_size_hint(model.instrument(), &model));
   append_result_json(out, model, {assessment.case_id, assessment.date, attributes, assessment.responses}, scores, risk,
                      options);
   return out;
@@ -414,6 +430,7 @@ std::string write_result_json(const Instrument& instrument, const Assessment& as
                               const ResultOptions& options) {
   const auto attributes = attribute_views(assessment);
   std::string out;
+  out.reserve(result_size_hint(instrument, nullptr));
   append_result_json(out, instrument, {assessment.case_id, assessment.date, attributes, assessment.responses}, scores,
                      options);
   return out;
@@ -438,6 +455,7 @@ std::string scored_result_json(const RiskModel& model, const Assessment& assessm
   if (status != static_cast<std::int32_t>(RiskStatus::ok)) {
     const auto attributes = attribute_views(assessment);
     std::string text;
+    text.reserve(result_size_hint(instrument, &model));
     append_result_json(text, model, {assessment.case_id, assessment.date, attributes, assessment.responses}, scores,
                        static_cast<RiskStatus>(status), options);
     return text;

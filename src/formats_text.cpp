@@ -121,20 +121,57 @@ void append_json_double(std::string& out, double value) {
 
 void append_number(std::string& out, double value) {
   char buffer[32];
+  // Whole numbers of up to five digits (responses, counts) print as integers: the shortest form
+  // std::to_chars(double) gives them too (its scientific form is never shorter below 1e5), at a
+  // fraction of the cost. Negative zero keeps its sign through to_chars.
+  if (value > -1e5 && value < 1e5) {
+    const auto whole = static_cast<std::int32_t>(value);
+    if (static_cast<double>(whole) == value && (whole != 0 || !std::signbit(value))) {
+      const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, whole);
+      out.append(buffer, end);
+      return;
+    }
+  }
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   // 32 bytes hold the longest shortest form of any double ("-2.2250738585072014e-308" is 24).
   out.append(buffer, ec == std::errc() ? end : buffer);
 }
 
+namespace {
+// Whether one of the eight bytes of `chunk` needs escaping in a JSON string: a control character
+// (below 0x20), '"' or '\\'. Exact as a yes/no answer (the classic "has a byte less than n" and
+// "has a zero byte" tests), which is all the caller asks.
+bool needs_escape(std::uint64_t chunk) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & high; };
+  const std::uint64_t below_space = (chunk - ones * 0x20) & ~chunk & high;
+  return (below_space | has_zero(chunk ^ (ones * '"')) | has_zero(chunk ^ (ones * '\\'))) != 0;
+}
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
-  std::size_t run = 0;  // start of the pending run of bytes that need no escaping
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + run, i - run);
-    run = i + 1;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const char* run = p;  // start of the pending run of bytes that need no escaping
+  while (p < end) {
+    // Ids and labels rarely need escaping: skip eight clean bytes at a time.
+    if (end - p >= 8) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, p, 8);
+      if (!needs_escape(chunk)) {
+        p += 8;
+        continue;
+      }
+    }
+    const auto c = static_cast<unsigned char>(*p);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++p;
+      continue;
+    }
+    out.append(run, static_cast<std::size_t>(p - run));
+    run = ++p;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -147,7 +184,7 @@ void append_json_string(std::string& out, std::string_view text) {
         out += hex[c & 0xF];
     }
   }
-  out.append(text.data() + run, text.size() - run);
+  out.append(run, static_cast<std::size_t>(end - run));
   out += '"';
 }
 

@@ -24,8 +24,9 @@
  *
  * Ownership
  * ---------
- * - Instruments and models are opaque handles created by the pact_*_load_* and pact_*_default
- *   functions and released by the matching pact_*_free function. Freeing NULL does nothing;
+ * - Instruments, models and audit writers are opaque handles created by the pact_*_load_*,
+ *   pact_*_default and pact_audit_open_* functions and released by the matching pact_*_free
+ *   function. Freeing NULL does nothing;
  *   freeing a handle twice, or using it after freeing it, is undefined behaviour.
  * - Strings returned as `const char*` (ids, labels, ...) are owned by the handle they come from
  *   and stay valid while it lives; never free them. Strings returned through a `char**` argument
@@ -38,8 +39,10 @@
  * Loaded instruments and models are immutable. Every function may be called from many threads
  * at once, on the same handle or on different ones, without locks and without the host
  * synchronising anything: scoring keeps its scratch space per call, nothing mutable is shared
- * between calls, and no lock is taken on a model, not even for one-row scoring. The only rule is
- * the usual one: do not free a handle while another thread is still using it.
+ * between calls, and no lock is taken on a model, not even for one-row scoring. An audit writer
+ * (pact_audit) is the one mutable handle: it holds the position of its hash chain, and it takes
+ * its own lock around each record, so that it too may be shared between threads. The only rule
+ * is the usual one: do not free a handle while another thread is still using it.
  *
  * Other conventions
  * -----------------
@@ -486,6 +489,171 @@ PACT_API pact_status pact_alkire_foster(const double* values, size_t rows, size_
 PACT_API pact_status pact_alkire_foster_scores(const pact_instrument* instrument, const double* dimension_scores,
                                                size_t rows, size_t row_stride, double k, int alpha,
                                                pact_counting_result* result);
+
+/* ---------------------------------------------------------------------------------------------
+ * Proactive casework: change and alerts, contact order, overrides, audit records
+ * (docs/casework.md; JSON in, JSON out, as for scoring one assessment)
+ * ------------------------------------------------------------------------------------------- */
+
+/** Compares two assessments of the same case, given as JSON text (the format of
+ *  pact_instrument_score_json; lengths or PACT_NUL_TERMINATED), `before_json` the earlier one.
+ *  On success *change_json receives a JSON object (format "pact.change", docs/casework.md): the
+ *  dates and days between them, the composite, level and every dimension before and after with
+ *  the change, whether the case worsened, and the alerts of the instrument's rules (dimension
+ *  worsening, level increase, critical item appears), each with its values and its reason in
+ *  `lang`. `as_of` (YYYY-MM-DD, or NULL) also raises reassessment_overdue when the later
+ *  assessment is older than the instrument's rule on that day. Release the text with
+ *  pact_string_free(). Errors: INVALID_ARGUMENT (NULL, a bad as_of); PARSE, VALIDATION and LIMIT
+ *  of either assessment, placed under /before or /after ("/after/responses/eco_debts",
+ *  "before: line 1, column 9"); VALIDATION at "/after/case_id" when the case ids differ and at
+ *  "/after/date" when the later assessment is dated before the earlier one. */
+PACT_API pact_status pact_instrument_compare_json(const pact_instrument* instrument, const char* before_json,
+                                                  size_t before_length, const char* after_json, size_t after_length,
+                                                  const char* lang, const char* as_of, char** change_json);
+
+/** As pact_instrument_compare_json with the model's instrument, and with the model: the change
+ *  also has a "risk" section (probability and band before and after, null on a side the model
+ *  cannot give a risk) and the model's alerts (band increase, probability increase). */
+PACT_API pact_status pact_model_compare_json(const pact_model* model, const char* before_json, size_t before_length,
+                                             const char* after_json, size_t after_length, const char* lang,
+                                             const char* as_of, char** change_json);
+
+/** A capacity for one team or territory (pact_priority_options). */
+typedef struct pact_group_capacity {
+  const char* group; /**< the value of the grouping attribute (NUL-terminated) */
+  size_t capacity;   /**< how many of its cases can be contacted; 0 = no limit */
+} pact_group_capacity;
+
+/** How a caseload is ordered and how many cases are selected (pact_*_prioritise_json). */
+typedef struct pact_priority_options {
+  size_t struct_size;       /**< set by the caller to sizeof(pact_priority_options) */
+  const char* lang;         /**< labels and alert reasons; NULL = the instrument's default */
+  const char* as_of;        /**< YYYY-MM-DD: judge overdue reassessments on this day; NULL = not judged */
+  size_t capacity;          /**< cases that can be contacted overall (or per group without an entry); 0 = no limit */
+  const char* group_by;     /**< the attribute naming each case's team or territory; NULL = one group */
+  const pact_group_capacity* group_capacities; /**< group_capacity_count entries, or NULL */
+  size_t group_capacity_count;                 /**< entries of group_capacities */
+} pact_priority_options;
+
+/** Orders a caseload for proactive contact, most urgent first (higher risk band, more current
+ *  alerts, higher probability, larger recent worsening, higher level and composite, then case
+ *  id), and selects the cases within the capacity. `caseload` holds assessments (one or several
+ *  per case: a case's history, ordered by date) as JSON Lines or as one JSON array, `length`
+ *  bytes or PACT_NUL_TERMINATED. On success *priorities_json receives a JSON object (format
+ *  "pact.priorities"): a summary, every case with its rank, selection, group rank, latest level
+ *  and composite, recent worsening and current alerts, and the assessments left out under
+ *  "rejected" (line or index, the JSON Pointer of the offending value, the reason): a bad line
+ *  or element, or one without a valid date, is left out and the others are ranked. `options`
+ *  may be NULL (no capacity, one group, default language). The order supports a team's
+ *  judgement; it decides nothing. Errors: INVALID_ARGUMENT (NULL, struct_size too small, a bad
+ *  as_of, group capacities without group_by, a NULL group name); PARSE for text that is neither
+ *  JSON Lines nor an array, or an array with a syntax error (where: line and column);
+ *  VALIDATION for a repeated key in an array; LIMIT past 256 MiB. */
+PACT_API pact_status pact_instrument_prioritise_json(const pact_instrument* instrument, const char* caseload,
+                                                     size_t length, const pact_priority_options* options,
+                                                     char** priorities_json);
+
+/** As pact_instrument_prioritise_json with the model: cases are ordered by risk band and
+ *  probability first, and each carries its band, probability and top risk factors. A case the
+ *  model cannot give a risk (no months in care) is ordered by its level and composite. */
+PACT_API pact_status pact_model_prioritise_json(const pact_model* model, const char* caseload, size_t length,
+                                                const pact_priority_options* options, char** priorities_json);
+
+/** What a professional's override changes. */
+typedef enum pact_override_target {
+  PACT_OVERRIDE_LEVEL = 0, /**< the composite's severity level (a level id of the instrument) */
+  PACT_OVERRIDE_BAND = 1   /**< the risk band (a band id of the model) */
+} pact_override_target;
+
+/** A professional's override of a result's level or band (GDPR Art. 22, EU AI Act Art. 14): pact
+ *  never changes its own scores; the override stands beside them, with who, when and why. */
+typedef struct pact_override {
+  size_t struct_size;          /**< set by the caller to sizeof(pact_override) */
+  pact_override_target target; /**< level or band */
+  const char* value;           /**< the new level or band id, e.g. "moderate_exclusion" */
+  const char* professional_id; /**< pseudonymous: 1-64 letters, digits, '_', '-', '.', ':' (never a name) */
+  const char* timestamp;       /**< UTC, YYYY-MM-DDThh:mm:ssZ; NULL = now */
+  const char* reason;          /**< why, in free text (1-2000 bytes of UTF-8; it must not identify the person) */
+} pact_override;
+
+/** Adds a professional's level override to a result of the instrument (`result_json`, as
+ *  pact_instrument_score_json or pact_model_score_json wrote it, `length` bytes or
+ *  PACT_NUL_TERMINATED): *out_json receives the same text with an "override" member
+ *  {target, value, professional_id, timestamp, reason} before its closing brace. Release it with
+ *  pact_string_free(). Errors: INVALID_ARGUMENT (NULL, struct_size too small, a NULL field other
+ *  than timestamp); PARSE (a result that is not JSON); VALIDATION at "/override/value" (not a
+ *  level), "/override/target" (a band override needs a model), "/override/professional_id",
+ *  "/override/timestamp", "/override/reason", at "/override" when the result already carries
+ *  one, and at "/format" or "/instrument/..." for a result of another format or instrument. */
+PACT_API pact_status pact_instrument_apply_override(const pact_instrument* instrument, const char* result_json,
+                                                    size_t length, const pact_override* override_, char** out_json);
+
+/** As pact_instrument_apply_override, also for band overrides: the result must then carry a risk
+ *  band from this model (VALIDATION at "/risk/band" or "/risk/model/hash" otherwise). */
+PACT_API pact_status pact_model_apply_override(const pact_model* model, const char* result_json, size_t length,
+                                               const pact_override* override_, char** out_json);
+
+/** An audit log (EU AI Act Art. 12): a writer of audit records, one JSON line per scored case
+ *  with the library, instrument and model stamps, the SHA-256 of the canonical input (never the
+ *  responses), the outputs and any override, chained by hashes so that an altered, removed or
+ *  reordered record is detected (docs/casework.md, "Audit records"). A handle may be used from
+ *  several threads: appends are serialised in the order they take the handle's lock, and
+ *  scoring happens outside it. */
+typedef struct pact_audit pact_audit;
+
+/** Opens an audit log that appends to the file at `path` (created when absent), records about
+ *  `instrument` and, when `model` is not NULL (it must read `instrument`), the model's risk. An
+ *  existing file is read first and must be a valid chain, which the new records continue. Each
+ *  record is written and flushed before its call returns. One writer per file: pact does not
+ *  lock the file against other processes. Free with pact_audit_free(). Errors:
+ *  INVALID_ARGUMENT (NULL, a model of another instrument), IO (where: the file), VALIDATION
+ *  (where: "line N" of an existing log that is not a valid chain). */
+PACT_API pact_status pact_audit_open_file(const pact_instrument* instrument, const pact_model* model,
+                                          const char* path, pact_audit** out);
+
+/** Opens an audit writer that keeps nothing and returns each record's text (the host stores the
+ *  records). The chain continues from `previous_digest` (the 64 hex digits of the last stored
+ *  record's "record_sha256", or NULL for a new log) with sequence number `next_sequence` (1 for
+ *  a new log). Errors: INVALID_ARGUMENT (NULL instrument or out, a digest that is not 64
+ *  lower-case hex digits, next_sequence 0, a model of another instrument). */
+PACT_API pact_status pact_audit_open_memory(const pact_instrument* instrument, const pact_model* model,
+                                            const char* previous_digest, uint64_t next_sequence, pact_audit** out);
+
+/** Releases an audit writer (closing its file). NULL is a no-op. */
+PACT_API void pact_audit_free(pact_audit* audit);
+
+/** Scores one assessment (JSON text as for pact_model_score_json) with the audit's instrument and
+ *  model, appends its audit record, and returns the result: *result_json receives the result as
+ *  pact_model_score_json (or pact_instrument_score_json without a model) writes it, with the
+ *  override added when `override_` is not NULL (validated first: nothing is written for an
+ *  invalid override), and *record_json the record's JSON text (one line, no line break). Either
+ *  output may be NULL when not wanted, except record_json for a memory writer. `timestamp`: the
+ *  record's time, UTC YYYY-MM-DDThh:mm:ssZ, or NULL for now. When the call fails nothing is
+ *  appended. Errors: those of pact_model_score_json and pact_model_apply_override;
+ *  INVALID_ARGUMENT (a bad timestamp, record_json NULL for a memory writer); IO when the file
+ *  cannot be written (the writer then refuses further records: the file may end with a partial
+ *  line; verify it and open it again). */
+PACT_API pact_status pact_audit_score_json(pact_audit* audit, const char* assessment_json, size_t length,
+                                           const char* lang, const pact_override* override_, const char* timestamp,
+                                           char** result_json, char** record_json);
+
+/** Where the chain stands: `digest` (a caller buffer of at least 65 bytes, or NULL) receives the
+ *  64 hex digits of the last record's digest (64 zeros before the first record of a new log) and
+ *  a NUL; *next_sequence (or NULL) the next record's sequence number; *records (or NULL) how
+ *  many records this handle has appended. Errors: INVALID_ARGUMENT (NULL audit). */
+PACT_API pact_status pact_audit_state(const pact_audit* audit, char* digest, uint64_t* next_sequence,
+                                      uint64_t* records);
+
+/** Verifies an audit log (`log`, JSON Lines text of `log_length` bytes or PACT_NUL_TERMINATED):
+ *  each record's digest, the chain and the sequence numbers; and, when `results` is not NULL
+ *  (JSON Lines of results written with their items, as the score functions write them), that
+ *  every result matches the next record of its case (stamps, input digest, outputs, override).
+ *  `instrument` is needed with results only (NULL otherwise allowed). On success
+ *  *report_json receives a JSON object (format "pact.audit_verification"): "ok", the counts,
+ *  and every problem found with its source ("log" or "results"), line and case id. A log that
+ *  fails verification is reported, not an error. Errors: INVALID_ARGUMENT (NULL). */
+PACT_API pact_status pact_audit_verify_json(const pact_instrument* instrument, const char* log, size_t log_length,
+                                            const char* results, size_t results_length, char** report_json);
 
 #ifdef __cplusplus
 }

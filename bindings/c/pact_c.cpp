@@ -14,10 +14,13 @@ constexpr int c_header_version[] = {PACT_VERSION_MAJOR, PACT_VERSION_MINOR, PACT
 #undef PACT_VERSION_PATCH
 #undef PACT_VERSION_NUMBER
 
+#include "pact/audit.hpp"
 #include "pact/bundle.hpp"
+#include "pact/casework.hpp"
 #include "pact/counting.hpp"
 #include "pact/error.hpp"
 #include "pact/formats/assessment_json.hpp"
+#include "pact/formats/casework.hpp"
 #include "pact/formats/result.hpp"
 #include "pact/instrument.hpp"
 #include "pact/matrix.hpp"
@@ -29,13 +32,20 @@ constexpr int c_header_version[] = {PACT_VERSION_MAJOR, PACT_VERSION_MINOR, PACT
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
+#include <sstream>
+#include <tuple>
 #include <span>
 #include <string>
 #include <string_view>
@@ -678,6 +688,276 @@ static_assert(PACT_ROW_MISSING_REQUIRED == static_cast<int>(pact::ResponseStatus
 static_assert(PACT_RISK_REJECTED_BY_INSTRUMENT == static_cast<int>(pact::RiskStatus::rejected_by_instrument) &&
               PACT_RISK_MISSING_DURATION == static_cast<int>(pact::RiskStatus::missing_duration) &&
               PACT_RISK_NOT_FINITE == static_cast<int>(pact::RiskStatus::not_finite));
+
+}  // extern "C"
+
+// =============================================================================================
+// Proactive casework
+
+namespace {
+
+pact::ChangeJsonOptions change_options(const char* lang, const char* as_of) {
+  pact::ChangeJsonOptions options;
+  options.language = std::string(lang_arg(lang));
+  if (as_of) options.as_of = as_of;
+  return options;
+}
+
+pact::PrioritiesJsonOptions priority_options(const pact_priority_options* o) {
+  pact::PrioritiesJsonOptions options;
+  if (!o) return options;
+  const pact_priority_options& p = struct_arg(o, "options", "pact_priority_options");
+  options.language = std::string(lang_arg(p.lang));
+  if (p.as_of) options.as_of = p.as_of;
+  if (p.group_by) options.group_by = p.group_by;
+  options.capacity.capacity = p.capacity;
+  if (!p.group_capacities && p.group_capacity_count > 0) null_argument("options->group_capacities");
+  for (std::size_t g = 0; g < p.group_capacity_count; ++g) {
+    const pact_group_capacity& c = p.group_capacities[g];
+    if (!c.group) null_argument(("options->group_capacities[" + std::to_string(g) + "].group").c_str());
+    options.capacity.capacity_by_group.emplace_back(c.group, c.capacity);
+  }
+  return options;
+}
+
+pact::ProfessionalOverride override_arg(const pact_override* o) {
+  const pact_override& ov = struct_arg(o, "override_", "pact_override");
+  if (ov.target != PACT_OVERRIDE_LEVEL && ov.target != PACT_OVERRIDE_BAND)
+    throw pact::InvalidArgument("override_->target", "expected PACT_OVERRIDE_LEVEL or PACT_OVERRIDE_BAND, got " +
+                                                         std::to_string(static_cast<int>(ov.target)));
+  pact::ProfessionalOverride out;
+  out.target = ov.target == PACT_OVERRIDE_LEVEL ? pact::ProfessionalOverride::Target::level
+                                                : pact::ProfessionalOverride::Target::band;
+  out.value = need_text(ov.value, "override_->value");
+  out.professional_id = need_text(ov.professional_id, "override_->professional_id");
+  out.timestamp = ov.timestamp ? std::string(ov.timestamp) : pact::utc_now();
+  out.reason = need_text(ov.reason, "override_->reason");
+  return out;
+}
+
+bool is_hex_digest(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (const char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace
+
+// An audit writer: the chain's state, and the file records go to (none for a memory writer).
+// One AuditWriter is made per record, so that the state moves on only once the record is
+// stored; the lock orders records from several threads.
+struct pact_audit {
+  pact::Instrument instrument;
+  std::optional<pact::RiskModel> model;
+  std::string path;      // "" for a memory writer
+  std::FILE* file = nullptr;
+  bool failed = false;   // a write failed: the file may end with a partial record
+  std::string previous;  // the digest of the last record
+  std::uint64_t next_sequence = 1;
+  std::uint64_t records = 0;
+  mutable std::mutex lock;
+
+  ~pact_audit() {
+    if (file) std::fclose(file);
+  }
+};
+
+namespace {
+
+pact_audit* new_audit(const pact_instrument* instrument, const pact_model* model) {
+  const pact::Instrument& i = need(instrument, "instrument").instrument;
+  if (model && model->model.instrument().hash() != i.hash())
+    throw pact::InvalidArgument("model", "the model reads another instrument than the audit log's");
+  auto* audit = new pact_audit{i, std::nullopt, {}, nullptr, false, pact::audit_genesis(), 1, 0, {}};
+  if (model) audit->model = model->model;
+  return audit;
+}
+
+}  // namespace
+
+extern "C" {
+
+pact_status pact_instrument_compare_json(const pact_instrument* instrument, const char* before_json,
+                                         std::size_t before_length, const char* after_json, std::size_t after_length,
+                                         const char* lang, const char* as_of, char** change_json) {
+  return guarded([&] {
+    char*& out = need(change_json, "change_json");
+    out = nullptr;
+    const pact::Instrument& i = need(instrument, "instrument").instrument;
+    out = caller_string(pact::change_json(i, nullptr, text_arg(before_json, before_length, "before_json"),
+                                          text_arg(after_json, after_length, "after_json"), change_options(lang, as_of)));
+  });
+}
+
+pact_status pact_model_compare_json(const pact_model* model, const char* before_json, std::size_t before_length,
+                                    const char* after_json, std::size_t after_length, const char* lang,
+                                    const char* as_of, char** change_json) {
+  return guarded([&] {
+    char*& out = need(change_json, "change_json");
+    out = nullptr;
+    const pact::RiskModel& m = need(model, "model").model;
+    out = caller_string(pact::change_json(m.instrument(), &m, text_arg(before_json, before_length, "before_json"),
+                                          text_arg(after_json, after_length, "after_json"), change_options(lang, as_of)));
+  });
+}
+
+pact_status pact_instrument_prioritise_json(const pact_instrument* instrument, const char* caseload, std::size_t length,
+                                            const pact_priority_options* options, char** priorities_json) {
+  return guarded([&] {
+    char*& out = need(priorities_json, "priorities_json");
+    out = nullptr;
+    const pact::Instrument& i = need(instrument, "instrument").instrument;
+    out = caller_string(pact::priorities_json(i, nullptr, text_arg(caseload, length, "caseload"), priority_options(options)));
+  });
+}
+
+pact_status pact_model_prioritise_json(const pact_model* model, const char* caseload, std::size_t length,
+                                       const pact_priority_options* options, char** priorities_json) {
+  return guarded([&] {
+    char*& out = need(priorities_json, "priorities_json");
+    out = nullptr;
+    const pact::RiskModel& m = need(model, "model").model;
+    out = caller_string(
+        pact::priorities_json(m.instrument(), &m, text_arg(caseload, length, "caseload"), priority_options(options)));
+  });
+}
+
+pact_status pact_instrument_apply_override(const pact_instrument* instrument, const char* result_json,
+                                           std::size_t length, const pact_override* override_, char** out_json) {
+  return guarded([&] {
+    char*& out = need(out_json, "out_json");
+    out = nullptr;
+    const pact::Instrument& i = need(instrument, "instrument").instrument;
+    const std::string_view result = text_arg(result_json, length, "result_json");
+    out = caller_string(pact::apply_override_json(i, nullptr, result, override_arg(override_)));
+  });
+}
+
+pact_status pact_model_apply_override(const pact_model* model, const char* result_json, std::size_t length,
+                                      const pact_override* override_, char** out_json) {
+  return guarded([&] {
+    char*& out = need(out_json, "out_json");
+    out = nullptr;
+    const pact::RiskModel& m = need(model, "model").model;
+    const std::string_view result = text_arg(result_json, length, "result_json");
+    out = caller_string(pact::apply_override_json(m.instrument(), &m, result, override_arg(override_)));
+  });
+}
+
+pact_status pact_audit_open_file(const pact_instrument* instrument, const pact_model* model, const char* path,
+                                 pact_audit** out) {
+  return guarded([&] {
+    pact_audit*& handle = need(out, "out");
+    handle = nullptr;
+    need_text(path, "path");
+    std::unique_ptr<pact_audit> audit(new_audit(instrument, model));
+    audit->path = path;
+    if (std::ifstream existing{audit->path, std::ios::binary}) {
+      std::tie(audit->previous, audit->next_sequence) = pact::audit_log_tail(existing);
+      if (existing.bad()) throw pact::IoError(audit->path, "cannot read the existing audit log");
+    }
+    audit->file = std::fopen(path, "ab");
+    if (!audit->file) throw pact::IoError(audit->path, std::string("cannot open for appending: ") + std::strerror(errno));
+    handle = audit.release();
+  });
+}
+
+pact_status pact_audit_open_memory(const pact_instrument* instrument, const pact_model* model,
+                                   const char* previous_digest, std::uint64_t next_sequence, pact_audit** out) {
+  return guarded([&] {
+    pact_audit*& handle = need(out, "out");
+    handle = nullptr;
+    std::unique_ptr<pact_audit> audit(new_audit(instrument, model));
+    if (previous_digest) {
+      if (!is_hex_digest(previous_digest))
+        throw pact::InvalidArgument("previous_digest", "expected the 64 lower-case hex digits of a record_sha256");
+      audit->previous = previous_digest;
+    }
+    if (next_sequence == 0) throw pact::InvalidArgument("next_sequence", "sequence numbers start at 1");
+    audit->next_sequence = next_sequence;
+    handle = audit.release();
+  });
+}
+
+void pact_audit_free(pact_audit* audit) { delete audit; }
+
+pact_status pact_audit_score_json(pact_audit* audit, const char* assessment_json, std::size_t length, const char* lang,
+                                  const pact_override* override_, const char* timestamp, char** result_json,
+                                  char** record_json) {
+  return guarded([&] {
+    if (result_json) *result_json = nullptr;
+    if (record_json) *record_json = nullptr;
+    pact_audit& a = need(audit, "audit");
+    if (!a.file && !record_json)
+      throw pact::InvalidArgument("record_json", "a memory audit writer returns each record: pass a char** for it");
+    const pact::Assessment assessment =
+        pact::read_assessment_json(a.instrument, text_arg(assessment_json, length, "assessment_json"));
+    std::optional<pact::ProfessionalOverride> ov;
+    if (override_) ov = override_arg(override_);
+
+    const std::lock_guard<std::mutex> guard(a.lock);
+    if (a.failed)
+      throw pact::IoError(a.path, "an earlier write failed and the log may end with a partial record: verify it "
+                                  "and open it again");
+    std::ostringstream line;
+    pact::AuditWriter writer(line, a.instrument, a.model ? &*a.model : nullptr, a.previous, a.next_sequence);
+    std::string result = writer.score_and_append(assessment, result_options(lang), ov ? &*ov : nullptr,
+                                                 timestamp ? std::string(timestamp) : std::string());
+    std::string record = std::move(line).str();
+    if (a.file) {
+      if (std::fwrite(record.data(), 1, record.size(), a.file) != record.size() || std::fflush(a.file) != 0) {
+        a.failed = true;
+        throw pact::IoError(a.path, std::string("cannot write the audit record: ") + std::strerror(errno));
+      }
+    }
+    // Stored: the chain moves on, and the outputs go to the caller.
+    a.previous = writer.last_record_digest();
+    ++a.next_sequence;
+    ++a.records;
+    if (!record.empty() && record.back() == '\n') record.pop_back();
+    char* record_text = record_json ? caller_string(record) : nullptr;
+    char* result_text = nullptr;
+    try {
+      if (result_json) result_text = caller_string(result);
+    } catch (...) {
+      std::free(record_text);
+      throw;
+    }
+    if (record_json) *record_json = record_text;
+    if (result_json) *result_json = result_text;
+  });
+}
+
+pact_status pact_audit_state(const pact_audit* audit, char* digest, std::uint64_t* next_sequence,
+                             std::uint64_t* records) {
+  return guarded([&] {
+    const pact_audit& a = need(audit, "audit");
+    const std::lock_guard<std::mutex> guard(a.lock);
+    if (digest) std::memcpy(digest, a.previous.c_str(), a.previous.size() + 1);
+    if (next_sequence) *next_sequence = a.next_sequence;
+    if (records) *records = a.records;
+  });
+}
+
+pact_status pact_audit_verify_json(const pact_instrument* instrument, const char* log, std::size_t log_length,
+                                   const char* results, std::size_t results_length, char** report_json) {
+  return guarded([&] {
+    char*& out = need(report_json, "report_json");
+    out = nullptr;
+    const std::string_view log_text = text_arg(log, log_length, "log");
+    std::istringstream log_stream{std::string(log_text)};
+    pact::AuditVerification report;
+    if (results) {
+      const pact::Instrument& i = need(instrument, "instrument").instrument;
+      std::istringstream results_stream{std::string(text_arg(results, results_length, "results"))};
+      report = pact::verify_audit(i, log_stream, results_stream);
+    } else {
+      report = pact::verify_audit_log(log_stream);
+    }
+    out = caller_string(pact::audit_verification_json(report));
+  });
+}
 
 // =============================================================================================
 // Population measures

@@ -3,10 +3,11 @@
 
     /usr/bin/python3 docs/tools/check_links.py
 
-Reads README.md, docs/*.md and models/*.md; for every Markdown link `[text](target)` that is not
-a URL, the target file or directory must exist, and an anchor (`page.md#anchor`, `#anchor`) must be
-a heading of that page (GitHub's rule: lower case, punctuation dropped, spaces to hyphens, a suffix
--1, -2, ... for repeated headings) or an explicit `<a id="...">`. Exit status 1 when one does not.
+Reads README.md, docs/*.md, docs/tutorials/*.md and models/*.md; for every Markdown link
+`[text](target)` that is not a URL, the target file or directory must exist, and an anchor
+(`page.md#anchor`, `#anchor`) must be a heading of that page (GitHub's rule: lower case,
+punctuation dropped, spaces to hyphens, a suffix -1, -2, ... for repeated headings) or an explicit
+`<a id="...">`. Exit status 1 when one does not.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "models").glob("*.md"))]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "docs" / "tutorials").glob("*.md")),
+         *sorted((ROOT / "models").glob("*.md"))]
 
 LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^()\s]+)\)")
 FENCE = re.compile(r"^\s*(```|~~~)")

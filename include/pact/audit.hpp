@@ -46,9 +46,18 @@ class AuditWriter {
   AuditWriter(std::ostream& out, const Instrument& instrument, const RiskModel* model,
               std::string previous = audit_genesis(), std::uint64_t next_sequence = 1);
 
-  /// Appends the record of one scored case. `timestamp` empty = now (UTC).
+  /// Appends the record of one scored case. `timestamp` empty = now (UTC); otherwise a UTC time
+  /// YYYY-MM-DDThh:mm:ssZ (InvalidArgument else).
   void append(const CaseView& case_view, const CaseScores& scores, const RiskResult* risk,
               const ProfessionalOverride* override_ = nullptr, std::string timestamp = {});
+
+  /// Scores one assessment with the writer's instrument and model, appends its record, and
+  /// returns its result as scored_result_json writes it (with the risk section when the writer
+  /// has a model), with the override added (apply_override_json) when one is given: the result
+  /// and its record match as verify_audit checks them. The override is validated before
+  /// anything is written; `timestamp` as in append.
+  std::string score_and_append(const Assessment& assessment, const ResultOptions& options = {},
+                               const ProfessionalOverride* override_ = nullptr, std::string timestamp = {});
 
   /// The digest of the last record written (or the one given to chain from): a later writer on
   /// the same log continues from it.

@@ -264,7 +264,9 @@ struct CaseTimeline {
 /// by date within each case (ties keep input order). Timelines come out sorted by case id.
 struct CaseloadChanges {
   std::vector<CaseTimeline> cases;  ///< one per case id with a scored assessment, sorted by case id
-  std::vector<std::size_t> rejected_rows;  ///< rows whose responses cannot be scored, or whose date is invalid
+  /// Rows whose responses cannot be scored, or whose date is invalid. A row the model cannot give
+  /// a risk (no months in care) is not rejected: it is compared without its risk.
+  std::vector<std::size_t> rejected_rows;
 };
 
 /// Scores every row (with the model when given) and compares consecutive assessments of each
@@ -292,10 +294,18 @@ inline CaseloadChanges caseload_changes(const Instrument& instrument, const Risk
     }
     try {
       score_into(instrument, row, scores[i]);
-      if (model) risks[i] = score_risk(*model, row, scores[i], risk_options);
-      ok[i] = true;
     } catch (const ValidationError&) {
       out.rejected_rows.push_back(i);
+      continue;
+    }
+    ok[i] = true;
+    // A case the model cannot give a risk (no months in care) keeps its instrument scores and
+    // changes; only its risk comparisons are missing.
+    if (model) {
+      try {
+        risks[i] = score_risk(*model, row, scores[i], risk_options);
+      } catch (const ValidationError&) {
+      }
     }
   }
   std::map<std::string_view, std::vector<std::size_t>> by_case;
@@ -335,11 +345,55 @@ struct PriorityCase {
   std::size_t alerts = 0;            ///< current alerts
 };
 
-/// How many cases can be contacted: overall (`capacity`), or per group (a group without an entry
-/// gets `capacity`, and 0 there means no limit).
+/// The group of a case whose latest assessment lacks the grouping attribute (or leaves it empty)
+/// when capacities are per team or territory.
+inline constexpr std::string_view missing_group = "(missing)";
+
+/// A case's entry in the proactive-contact order, from its timeline (caseload_changes) and the
+/// responses of its latest assessment: that assessment's level and composite and, with a model
+/// that can give the case a risk, its band, probability and top factors (indices into the
+/// model's features, written to `top_factors` when it is not null); the case's current alerts;
+/// and its latest worsening: the rise of the probability between its last two assessments, or
+/// of the composite without a model (or without a probability at both), never below 0. The
+/// command line and the C API build their orders with it.
+inline PriorityCase priority_case(const Instrument& instrument, const RiskModel* model, const CaseTimeline& timeline,
+                                  std::span<const double> latest_responses, std::string group = {},
+                                  std::vector<std::size_t>* top_factors = nullptr) {
+  const CaseScores scores = score(instrument, latest_responses);
+  PriorityCase p;
+  p.case_id = timeline.case_id;
+  p.group = std::move(group);
+  p.level = scores.level;
+  p.composite = scores.composite;
+  p.alerts = timeline.current_alerts.size();
+  if (top_factors) top_factors->clear();
+  if (model) {
+    RiskOptions risk_options;
+    risk_options.counterfactual = false;
+    try {
+      const RiskResult risk = score_risk(*model, latest_responses, scores, risk_options);
+      p.band = risk.band;
+      p.probability = risk.probability;
+      if (top_factors) *top_factors = risk.top_factors;
+    } catch (const ValidationError&) {
+      // No months in care: the case is ordered by the instrument's level and composite only.
+    }
+  }
+  if (const CaseChange* last = timeline.latest()) {
+    const double rise =
+        model && !std::isnan(last->probability_change) ? last->probability_change : last->composite_change;
+    p.worsening = std::isnan(rise) ? 0.0 : std::max(0.0, rise);
+  }
+  return p;
+}
+
+/// How many cases can be contacted: overall (`capacity`), or per group when `per_group` is set or
+/// `capacity_by_group` has entries (a group without an entry then gets `capacity`, and 0 there
+/// means no limit).
 struct PriorityOptions {
   std::size_t capacity = 0;  ///< 0: no limit
   std::vector<std::pair<std::string, std::size_t>> capacity_by_group;  ///< (group, capacity); 0 = no limit
+  bool per_group = false;  ///< `capacity` applies to each group rather than to the whole caseload
 };
 
 /// A case's place in the order.
@@ -371,7 +425,7 @@ inline std::vector<Priority> prioritise(std::span<const PriorityCase> cases, con
     return x < y;
   });
   std::map<std::string, std::size_t> group_capacity(options.capacity_by_group.begin(), options.capacity_by_group.end());
-  const bool per_group = !options.capacity_by_group.empty();
+  const bool per_group = options.per_group || !options.capacity_by_group.empty();
   std::map<std::string, std::size_t> seen;
   std::vector<Priority> out(cases.size());
   for (std::size_t r = 0; r < order.size(); ++r) {
@@ -387,69 +441,6 @@ inline std::vector<Priority> prioritise(std::span<const PriorityCase> cases, con
     else if (options.capacity > 0)
       limit = options.capacity;
     p.selected = !limit || (per_group ? p.group_rank : p.rank) <= *limit;
-  }
-  return out;
-}
-
-/// The cases of a caseload's timelines to place in the proactive-contact order, with the top
-/// factors of each: what `pact prioritise` and the Python package's `prioritise` rank.
-struct CaseloadPriorities {
-  std::vector<PriorityCase> cases;                    ///< one per timeline, in the timelines' order
-  std::vector<std::vector<std::size_t>> top_factors;  ///< per case, feature indices (empty without a risk)
-};
-
-/// Each timeline's latest assessment (a row of `responses`, the matrix the timelines were built
-/// from) as a case to prioritise: its level and composite; with the model its band,
-/// probability and top factors (a case the model gives no risk, for want of its months in care,
-/// is ordered by the instrument alone); its current alerts; and its worsening, the latest rise
-/// of the probability (or, without one, of the composite; 0 when it fell or is unknown).
-/// `groups` holds each row's team or territory (empty: no groups; an empty name is the group
-/// "(missing)").
-inline CaseloadPriorities priority_cases(const Instrument& instrument, const RiskModel* model,
-                                         ConstRowMatrixView responses, const CaseloadChanges& changes,
-                                         std::span<const std::string> groups = {}) {
-  const auto rows = static_cast<std::size_t>(responses.rows());
-  if (static_cast<std::size_t>(responses.cols()) != instrument.item_count())
-    throw InvalidArgument("responses", "expected one column per item of " + instrument.id());
-  if (model && model->instrument().hash() != instrument.hash())
-    throw InvalidArgument("model", "the model reads another instrument");
-  if (!groups.empty() && groups.size() != rows)
-    throw InvalidArgument("groups", "expected one group per row (" + std::to_string(rows) + ")");
-  CaseloadPriorities out;
-  out.cases.reserve(changes.cases.size());
-  out.top_factors.reserve(changes.cases.size());
-  RiskOptions risk_options;
-  risk_options.counterfactual = false;
-  CaseScores scores;
-  for (const CaseTimeline& t : changes.cases) {
-    const std::size_t row = t.rows.empty() ? rows : t.rows.back();
-    if (row >= rows) throw InvalidArgument("changes", "a timeline of case " + t.case_id + " names no row of the responses");
-    const std::span<const double> r(responses.data() + row * static_cast<std::size_t>(responses.outerStride()),
-                                    instrument.item_count());
-    score_into(instrument, r, scores);
-    PriorityCase p;
-    p.case_id = t.case_id;
-    if (!groups.empty()) p.group = groups[row].empty() ? "(missing)" : groups[row];
-    p.level = scores.level;
-    p.composite = scores.composite;
-    p.alerts = t.current_alerts.size();
-    std::vector<std::size_t> top;
-    if (model) {
-      try {
-        const RiskResult risk = score_risk(*model, r, scores, risk_options);
-        p.band = risk.band;
-        p.probability = risk.probability;
-        top = risk.top_factors;
-      } catch (const ValidationError&) {
-        // No months in care: ordered by the instrument's level and composite only.
-      }
-    }
-    if (const CaseChange* last = t.latest()) {
-      const double rise = model && !std::isnan(last->probability_change) ? last->probability_change : last->composite_change;
-      p.worsening = std::isnan(rise) ? 0.0 : std::max(0.0, rise);
-    }
-    out.cases.push_back(std::move(p));
-    out.top_factors.push_back(std::move(top));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include "pact/formats/assessment_json.hpp"
 #include "pact/formats/assessment_writers.hpp"
 #include "pact/formats/batch.hpp"
+#include "pact/formats/casework.hpp"
 #include "pact/formats/csv.hpp"
 #include "pact/formats/jsonl.hpp"
 #include "pact/formats/result.hpp"

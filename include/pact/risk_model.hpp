@@ -364,20 +364,6 @@ inline void check_risk_inputs(const RiskModel& model, std::span<const double> re
                                         instrument.version() + " (wrong number of items or dimensions)");
 }
 
-/// The responses a counterfactual tries for item j: the other option codes, the other yes/no
-/// answer, or the severity curve's points.
-inline std::vector<double> candidate_responses(const Item& item) {
-  std::vector<double> values;
-  switch (item.type) {
-    case ResponseType::ordinal:
-      for (const auto& option : item.options) values.push_back(option.value);
-      break;
-    case ResponseType::yes_no: values = {0.0, 1.0}; break;
-    default: values = item.curve.x; break;
-  }
-  return values;
-}
-
 }  // namespace detail
 
 /// The chronicity risk of a case already scored by the model's instrument: `responses` (one per
@@ -457,35 +443,55 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
   if (!options.counterfactual || result.band == 0 || m.actionable_items.empty()) return result;
 
   // Rescore the whole case with one actionable item changed at a time: a change moves every
-  // dimension, composite and feature that reads the item, not just one term.
+  // dimension, composite and feature that reads the item, not just one term. Only the changed
+  // item's dimension sums anew (over its items in instrument order, as the kernel sums them);
+  // the other dimensions keep the kernel's sums for the case, so each rescored case is, to the
+  // bit, what score_row gives for it.
   const std::size_t items = instrument.item_count(), dims = instrument.dimension_count();
+  const detail::InstrumentData& data = instrument.data();
   std::vector<double> changed(responses.begin(), responses.end());
-  std::vector<double> scratch(4 * dims + items);
+  std::vector<double> scratch(6 * dims + items);
   double* const score_tmp = scratch.data();
   double* const coverage_tmp = score_tmp + dims;
   double* const weighted = coverage_tmp + dims;
   double* const weight = weighted + dims;
-  double* const severity_tmp = weight + dims;
+  double* const case_weighted = weight + dims;
+  double* const case_weight = case_weighted + dims;
+  double* const severity_tmp = case_weight + dims;
+  if (detail::score_row(data, responses.data(), score_tmp, coverage_tmp, severity_tmp, case_weighted, case_weight)
+          .status != ResponseStatus::ok)
+    return result;  // not a valid case: nothing to search (score() would have thrown)
   for (const std::size_t j : m.actionable_items) {
     const double from = responses[j];
     if (std::isnan(from)) continue;
     const double from_severity = scores.item_severity[j];
-    for (const double to : detail::candidate_responses(instrument.items()[j])) {
+    const std::size_t dimension = data.compiled[j].dimension;
+    const auto try_change = [&](double to) {
       double to_severity = 0.0;
-      if (to == from || detail::response_severity(instrument.data(), j, to, to_severity) != ResponseStatus::ok ||
+      if (to == from || detail::response_severity(data, j, to, to_severity) != ResponseStatus::ok ||
           !(to_severity < from_severity))
-        continue;
+        return;
       changed[j] = to;
-      const detail::RowResult row =
-          detail::score_row(instrument.data(), changed.data(), score_tmp, coverage_tmp, severity_tmp, weighted, weight);
-      const bool scored = row.status == ResponseStatus::ok;  // always: a valid case with one valid response changed
+      const double case_severity = severity_tmp[j];
+      severity_tmp[j] = to_severity;
+      std::copy(case_weighted, case_weighted + dims, weighted);
+      std::copy(case_weight, case_weight + dims, weight);
+      weighted[dimension] = 0.0;
+      weight[dimension] = 0.0;
+      for (const std::size_t i : data.dimensions[dimension].items) {
+        if (std::isnan(changed[i])) continue;
+        weighted[dimension] += data.compiled[i].weight * severity_tmp[i];
+        weight[dimension] += data.compiled[i].weight;
+      }
+      // A valid case with one valid response changed is valid: finish_row always scores it.
+      const detail::RowResult row = detail::finish_row(data, weighted, weight, score_tmp, coverage_tmp);
       const detail::FeatureInputs moved{changed.data(), severity_tmp, score_tmp, row.composite};
-      const double eta = scored ? detail::linear_predictor(m, moved, values.data(), imputed.data(), imputed_count) : 0.0;
+      const double eta = detail::linear_predictor(m, moved, values.data(), imputed.data(), imputed_count);
       changed[j] = from;
-      if (!scored) continue;
+      severity_tmp[j] = case_severity;
       const double p = detail::chronicity_probability(m, eta, result.months_in_care);
       const int band = detail::band_of(m, p);
-      if (band < 0 || band >= result.band) continue;  // band -1: the change overflowed the predictor
+      if (band < 0 || band >= result.band) return;  // band -1: the change overflowed the predictor
       const double drop = from_severity - to_severity;
       bool better = !result.counterfactual;
       if (!better) {
@@ -494,6 +500,21 @@ inline RiskResult score_risk(const RiskModel& model, std::span<const double> res
                  (drop <= best_drop + detail::severity_tie && p < result.counterfactual->probability);
       }
       if (better) result.counterfactual = Counterfactual{j, from, to, from_severity, to_severity, p, band};
+    };
+    // The responses tried: the other option codes, the other yes/no answer, or the points of
+    // the severity curve.
+    const Item& item = instrument.items()[j];
+    switch (item.type) {
+      case ResponseType::ordinal:
+        for (const auto& option : item.options) try_change(option.value);
+        break;
+      case ResponseType::yes_no:
+        try_change(0.0);
+        try_change(1.0);
+        break;
+      default:
+        for (const double x : item.curve.x) try_change(x);
+        break;
     }
   }
   return result;

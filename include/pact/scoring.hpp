@@ -70,42 +70,14 @@ struct RowResult {
 /// equal weights meets a minimum of 0.5 however the sums round.
 inline constexpr double coverage_slack = 1e-12;
 
-/// The scoring kernel. Reads one row of responses (one per item, NaN = missing) and writes the
-/// dimension scores (NaN = not scored) and coverages, and the item severities when `item_severity`
-/// is not null. `weighted` and `weight` are caller scratch of one double per dimension. On an
-/// invalid response it stops, reports the item, and leaves the outputs to the caller.
-inline RowResult score_row(const InstrumentData& data, const double* row, double* dimension_score,
-                           double* dimension_coverage, double* item_severity, double* weighted,
-                           double* weight) noexcept {
+/// The second half of the scoring kernel: from each dimension's weighted sum of severities and
+/// answered weight, the dimension scores (NaN = not scored) and coverages, the composite and its
+/// level, and the deprivation count. score_row ends with it; the counterfactual search calls it
+/// on sums where only one dimension changed.
+inline RowResult finish_row(const InstrumentData& data, const double* weighted, const double* weight,
+                            double* dimension_score, double* dimension_coverage) noexcept {
   RowResult result;
   const std::size_t dimensions = data.dimensions.size();
-  const std::size_t items = data.compiled.size();
-  std::fill(weighted, weighted + dimensions, 0.0);
-  std::fill(weight, weight + dimensions, 0.0);
-  for (std::size_t j = 0; j < items; ++j) {
-    const CompiledItem& item = data.compiled[j];
-    const double value = row[j];
-    if (std::isnan(value)) {
-      if (item.required) {
-        result.status = ResponseStatus::missing_required;
-        result.error_item = static_cast<std::int32_t>(j);
-        return result;
-      }
-      if (item_severity) item_severity[j] = missing;
-      continue;
-    }
-    double severity = 0.0;
-    const ResponseStatus status = response_severity(data, j, value, severity);
-    if (status != ResponseStatus::ok) {
-      result.status = status;
-      result.error_item = static_cast<std::int32_t>(j);
-      return result;
-    }
-    if (item_severity) item_severity[j] = severity;
-    weighted[item.dimension] += item.weight * severity;
-    weight[item.dimension] += item.weight;
-  }
-
   double scored_weight = 0.0;
   double composite_sum = 0.0;
   for (std::size_t d = 0; d < dimensions; ++d) {
@@ -134,6 +106,46 @@ inline RowResult score_row(const InstrumentData& data, const double* row, double
     result.level = level;
   }
   return result;
+}
+
+/// The scoring kernel. Reads one row of responses (one per item, NaN = missing) and writes the
+/// dimension scores (NaN = not scored) and coverages, and the item severities when `item_severity`
+/// is not null. `weighted` and `weight` are caller scratch of one double per dimension, left
+/// holding each dimension's weighted sum of severities and answered weight. On an invalid
+/// response it stops, reports the item, and leaves the outputs to the caller.
+inline RowResult score_row(const InstrumentData& data, const double* row, double* dimension_score,
+                           double* dimension_coverage, double* item_severity, double* weighted,
+                           double* weight) noexcept {
+  const std::size_t dimensions = data.dimensions.size();
+  const std::size_t items = data.compiled.size();
+  std::fill(weighted, weighted + dimensions, 0.0);
+  std::fill(weight, weight + dimensions, 0.0);
+  for (std::size_t j = 0; j < items; ++j) {
+    const CompiledItem& item = data.compiled[j];
+    const double value = row[j];
+    if (std::isnan(value)) {
+      if (item.required) {
+        RowResult result;
+        result.status = ResponseStatus::missing_required;
+        result.error_item = static_cast<std::int32_t>(j);
+        return result;
+      }
+      if (item_severity) item_severity[j] = missing;
+      continue;
+    }
+    double severity = 0.0;
+    const ResponseStatus status = response_severity(data, j, value, severity);
+    if (status != ResponseStatus::ok) {
+      RowResult result;
+      result.status = status;
+      result.error_item = static_cast<std::int32_t>(j);
+      return result;
+    }
+    if (item_severity) item_severity[j] = severity;
+    weighted[item.dimension] += item.weight * severity;
+    weight[item.dimension] += item.weight;
+  }
+  return finish_row(data, weighted, weight, dimension_score, dimension_coverage);
 }
 
 }  // namespace detail

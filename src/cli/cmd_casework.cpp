@@ -170,6 +170,7 @@ struct PrioritiseOptions {
   std::size_t capacity = 0;
   std::string by;
   std::vector<std::string> capacity_by;
+  bool per_group = false;
   std::string output = "-";
   std::string output_format = "csv";
   std::size_t show = 0;
@@ -194,21 +195,26 @@ int run_prioritise(const PrioritiseOptions& o) {
       throw InvalidArgument("--capacity-by", "expected GROUP=N, got \"" + entry + "\"");
     options.capacity_by_group.emplace_back(entry.substr(0, eq), n);
   }
+  options.per_group = o.per_group;
+  if (o.per_group && o.by.empty()) throw InvalidArgument("--per-group", "a capacity per group needs --by (the group column)");
   if (!options.capacity_by_group.empty() && o.by.empty())
     throw InvalidArgument("--capacity-by", "per-group capacities need --by (the group column)");
   const Caseload c = read_caseload(instrument, o.input, o.format);
   const CaseloadChanges changes = caseload_changes(instrument, model, view_rows(c.responses), c.case_ids, c.dates, o.as_of);
-  std::vector<std::string> groups;
-  if (!o.by.empty()) {
-    groups.reserve(c.attributes.size());
-    for (const auto& attributes : c.attributes) {
-      auto it = attributes.find(o.by);
-      groups.push_back(it == attributes.end() ? std::string() : it->second);
+  std::vector<PriorityCase> cases;
+  std::vector<std::vector<std::size_t>> factors;
+  std::vector<const CaseTimeline*> timelines;
+  for (const CaseTimeline& t : changes.cases) {
+    const std::size_t row = t.rows.back();
+    const std::span<const double> responses(c.responses.row(static_cast<Eigen::Index>(row)).data(), instrument.item_count());
+    std::string group;
+    if (!o.by.empty()) {
+      auto it = c.attributes[row].find(o.by);
+      group = it == c.attributes[row].end() || it->second.empty() ? std::string(missing_group) : it->second;
     }
+    cases.push_back(priority_case(instrument, model, t, responses, std::move(group), &factors.emplace_back()));
+    timelines.push_back(&t);
   }
-  const CaseloadPriorities priorities = priority_cases(instrument, model, view_rows(c.responses), changes, groups);
-  const std::vector<PriorityCase>& cases = priorities.cases;
-  const std::vector<std::vector<std::size_t>>& factors = priorities.top_factors;
   const std::vector<Priority> order = prioritise(cases, options);
   auto top_labels = [&](std::size_t input) {
     std::string top;
@@ -249,7 +255,7 @@ int run_prioritise(const PrioritiseOptions& o) {
           << (pc.level >= 0 ? instrument.levels()[static_cast<std::size_t>(pc.level)].id : "") << ","
           << number(pc.composite) << "," << number(pc.worsening) << "," << pc.alerts << ","
           << csv_field(top_labels(p.input)) << ","
-          << csv_field(alert_reasons(instrument, model, changes.cases[p.input].current_alerts, o.lang)) << "\n";
+          << csv_field(alert_reasons(instrument, model, timelines[p.input]->current_alerts, o.lang)) << "\n";
     }
   }
   output.commit();
@@ -313,7 +319,8 @@ Command add_prioritise(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "jsonl"}));
   sub->add_option("--capacity", o->capacity, "How many cases can be contacted (0: rank all)")->capture_default_str();
   sub->add_option("--by", o->by, "The team or territory column");
-  sub->add_option("--capacity-by", o->capacity_by, "Per-group capacity GROUP=N (repeat; others get --capacity)");
+  sub->add_flag("--per-group", o->per_group, "--capacity applies to each group of --by, not to the whole caseload");
+  sub->add_option("--capacity-by", o->capacity_by, "Per-group capacity GROUP=N (repeat; others get --capacity each)");
   sub->add_option("--as-of", o->as_of, "Judge overdue reassessments on this date (YYYY-MM-DD)");
   sub->add_option("-o,--output", o->output, "Output (- for standard output)")->capture_default_str();
   sub->add_option("--output-format", o->output_format, "csv (every case, ranked) or table (the selected cases)")

@@ -20,6 +20,7 @@ namespace pact::cli {
 namespace {
 
 struct EvaluateOptions {
+  std::string lang = "es";
   std::string input;
   std::string format;
   std::string outcome = "chronic";
@@ -106,6 +107,12 @@ int run(const EvaluateOptions& o) {
   if (loaded.model)
     for (std::size_t b = 0; b < loaded.model->bands().size(); ++b) band_index[loaded.model->bands()[b].id] = static_cast<int>(b);
   std::uint64_t unknown_outcome = 0, no_prediction = 0;
+  // The model card's table: per band, how many cases, the mean predicted and the observed rate.
+  struct BandTally {
+    std::uint64_t n = 0;
+    double events = 0, predicted = 0;
+  };
+  std::vector<BandTally> by_band(loaded.model && o.prediction.empty() ? loaded.model->bands().size() : 0);
   AssessmentBatch batch;
   std::vector<double> probability;
   std::vector<std::int32_t> band;
@@ -156,6 +163,12 @@ int run(const EvaluateOptions& o) {
       }
       y.push_back(yi);
       p.push_back(pi);
+      if (!by_band.empty() && band[i] >= 0) {
+        BandTally& t = by_band[static_cast<std::size_t>(band[i])];
+        ++t.n;
+        t.events += yi;
+        t.predicted += pi;
+      }
       groups.push_back(group);
     }
   }
@@ -186,6 +199,19 @@ int run(const EvaluateOptions& o) {
       gj.push_back(m);
     }
     doc["groups"] = gj;
+    if (!by_band.empty()) {
+      nlohmann::json bj = nlohmann::json::array();
+      for (std::size_t b = 0; b < by_band.size(); ++b) {
+        const BandTally& t = by_band[b];
+        const double n = static_cast<double>(t.n);
+        bj.push_back({{"band", loaded.model->bands()[b].id},
+                      {"n", t.n},
+                      {"events", t.events},
+                      {"mean_predicted", t.n ? nlohmann::json(t.predicted / n) : nlohmann::json(nullptr)},
+                      {"observed_rate", t.n ? nlohmann::json(t.events / n) : nlohmann::json(nullptr)}});
+      }
+      doc["bands"] = bj;
+    }
     if (!o.by.empty()) doc["by"] = o.by;
     if (override_stats) {
       auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
@@ -215,6 +241,20 @@ int run(const EvaluateOptions& o) {
         << "slope" << std::setw(9) << "ECE" << "\n";
     table_row(out, "(all)", report.total);
     for (const auto& g : report.groups) table_row(out, g.group, g.metrics);
+    if (!by_band.empty()) {
+      out << "\n  " << std::left << std::setw(22) << "risk band" << std::right << std::setw(9) << "n" << std::setw(9)
+          << "events" << std::setw(12) << "predicted" << std::setw(11) << "observed" << "\n";
+      for (std::size_t b = 0; b < by_band.size(); ++b) {
+        const BandTally& t = by_band[b];
+        const double n = static_cast<double>(t.n);
+        out << "  " << pad(loaded.model->bands()[b].label.in(o.lang), 22) << std::right << std::setw(9) << t.n
+            << std::setw(9) << std::fixed << std::setprecision(0) << t.events;
+        if (t.n)
+          out << std::setw(12) << std::setprecision(3) << t.predicted / n << std::setw(11) << t.events / n << "\n";
+        else
+          out << std::setw(12) << "-" << std::setw(11) << "-" << "\n";
+      }
+    }
     if (override_stats) {
       auto line = [&](const std::string& name, const OverrideStats& t) {
         out << "  " << pad(name, 22) << t.overridden << " of " << t.n << " ("
@@ -256,6 +296,7 @@ Command add_evaluate(CLI::App& app) {
   sub->add_option("--output-format", o->output_format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
+  add_language_option(*sub, o->lang);
   add_threads_option(*sub, o->threads);
   o->models.add_options(*sub);
   return {sub, [o] { return run(*o); }};

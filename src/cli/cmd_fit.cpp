@@ -24,6 +24,8 @@ struct FitOptions {
   std::string fitted_on;
   std::string fitted_at;
   std::string notes;
+  std::vector<std::string> name;         // LANG=TEXT, one per language
+  std::vector<std::string> description;  // LANG=TEXT
   std::string chronic = "chronic";
   std::string followup = "followup_months";
   std::string left_care = "left_care";
@@ -43,6 +45,18 @@ double field_number(std::optional<std::string_view> text, std::uint64_t line, co
 }
 
 std::string today() { return utc_now().substr(0, 10); }
+
+// "es=Riesgo de cronicidad" ... into a Label; the first language given is the label's default.
+Label label_option(const std::vector<std::string>& texts, const std::string& option) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const std::string& text : texts) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+      throw InvalidArgument(option, "expected LANG=TEXT, e.g. es=Riesgo de cronicidad (calibrado)");
+    pairs.emplace_back(text.substr(0, eq), text.substr(eq + 1));
+  }
+  return Label(std::move(pairs));
+}
 
 int run(const FitOptions& o) {
   const auto loaded = o.models.load();
@@ -101,6 +115,8 @@ int run(const FitOptions& o) {
   options.fitted_on = o.fitted_on;
   options.fitted_at = o.fitted_at.empty() ? today() : o.fitted_at;
   options.notes = o.notes;
+  options.name = label_option(o.name, "--name");
+  options.description = label_option(o.description, "--description");
   options.l2 = o.l2;
   options.references = o.median_references ? ReferencePolicy::sample_median : ReferencePolicy::keep;
   options.threads = o.threads;
@@ -159,6 +175,11 @@ Command add_fit(CLI::App& app) {
       ->required();
   sub->add_option("--fitted-at", o->fitted_at, "Date of the fit, YYYY-MM-DD (default: today, UTC)");
   sub->add_option("--notes", o->notes, "Provenance notes");
+  sub->add_option("--name", o->name,
+                  "The new model's name in a language, LANG=TEXT, repeated for every language of the template "
+                  "(default: the template's name)");
+  sub->add_option("--description", o->description,
+                  "The new model's description, LANG=TEXT, repeated per language (default: the template's)");
   sub->add_option("--chronic", o->chronic, "Logistic form: the outcome column (1 chronic, 0 not)")->capture_default_str();
   sub->add_option("--followup", o->followup, "Hazard form: months followed after the assessment")->capture_default_str();
   sub->add_option("--left-care", o->left_care, "Hazard form: 1 left care in the last month followed, 0 censored")

@@ -149,7 +149,13 @@ int run(const ScoreOptions& o) {
     if (std::filesystem::exists(o.audit)) {
       {
         InputFile existing(o.audit);
-        std::tie(previous, next) = audit_log_tail(existing.stream());
+        try {
+          std::tie(previous, next) = audit_log_tail(existing.stream());
+        } catch (const Error& e) {
+          // The operator must know which file is broken before anything is appended to it.
+          throw Error(e.kind(), o.audit + (e.where().empty() ? "" : ", " + e.where()),
+                      e.reason() + " (the audit log's chain is broken: nothing was scored or appended)");
+        }
       }
       InputFile existing(o.audit);
       audit_file->stream() << existing.stream().rdbuf();
@@ -361,7 +367,7 @@ Command add_score(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--no-pass-through", o->no_pass_through, "Do not copy the input's extra columns to CSV results");
   sub->add_flag("--item-severities", o->item_severities, "CSV results: add each item's severity");
-  sub->add_flag("--items", o->items, "JSON Lines results: include each item's response and severity");
+  sub->add_flag("--items", o->items, "JSON Lines results: include each item's response and severity (always with --audit, whose verifier needs them)");
   sub->add_flag("--counterfactual", o->counterfactual,
                 "JSON Lines results: search the smallest change that lowers each case's band (slower)");
   sub->add_flag("-q,--quiet", o->quiet, "No progress bar");

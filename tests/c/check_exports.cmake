@@ -1,9 +1,11 @@
 # Checks libpact.so against pact.h: the library exports exactly the functions the header
 # declares (no C++, standard-library, Eigen or nlohmann symbol leaks out), has the SONAME
-# libpact.so.<major>, links the C++ runtime dynamically, and api_test.c calls every function.
-#   cmake -DLIBRARY=<libpact.so> -DHEADER=<pact.h> -DTEST_SOURCE=<api_test.c> -DSONAME=<name> -P check_exports.cmake
+# libpact.so.<major>, links the C++ runtime dynamically, and the C tests together call every
+# function (TEST_SOURCES: their paths separated by '|').
+#   cmake -DLIBRARY=<libpact.so> -DHEADER=<pact.h> -DTEST_SOURCES=<api_test.c|casework_test.c> -DSONAME=<name>
+#         -P check_exports.cmake
 
-foreach(_var LIBRARY HEADER TEST_SOURCE SONAME)
+foreach(_var LIBRARY HEADER TEST_SOURCES SONAME)
   if(NOT DEFINED ${_var})
     message(FATAL_ERROR "check_exports.cmake needs -D${_var}=...")
   endif()
@@ -61,7 +63,12 @@ if(NOT _dynamic MATCHES "NEEDED +libstdc\\+\\+\\.so")
   message(FATAL_ERROR "${LIBRARY} should link the C++ runtime dynamically")
 endif()
 
-file(READ "${TEST_SOURCE}" _test)
+string(REPLACE "|" ";" _test_sources "${TEST_SOURCES}")
+set(_test "")
+foreach(_source IN LISTS _test_sources)
+  file(READ "${_source}" _text)
+  string(APPEND _test "${_text}")
+endforeach()
 set(_untested)
 foreach(_name IN LISTS _declared)
   if(NOT _test MATCHES "${_name}\\(")
@@ -69,8 +76,8 @@ foreach(_name IN LISTS _declared)
   endif()
 endforeach()
 if(_untested)
-  message(FATAL_ERROR "${TEST_SOURCE} does not call: ${_untested}")
+  message(FATAL_ERROR "the C tests (${TEST_SOURCES}) do not call: ${_untested}")
 endif()
 
 list(LENGTH _exported _n)
-message(STATUS "${LIBRARY}: SONAME ${SONAME}, exactly the ${_n} functions of pact.h exported, all called by the C test")
+message(STATUS "${LIBRARY}: SONAME ${SONAME}, exactly the ${_n} functions of pact.h exported, all called by the C tests")

@@ -265,8 +265,13 @@ def test_prioritise_order_by_hand_and_capacity():
     # A team without an entry gets the overall capacity (0: no limit).
     open_y = pact.prioritise(df, by="team", capacity_by={"x": 1}, model=False)
     assert open_y.loc[["h", "e", "d", "a", "b"], "selected"].tolist() == [True, True, True, False, True]
+    # The same capacity for each team (pact prioritise --per-group): the first of x (e) and of y (h).
+    each = pact.prioritise(df, by="team", capacity=1, per_group=True, model=False)
+    assert each.loc[["h", "e", "d", "a", "b"], "selected"].tolist() == [True, True, False, False, False]
     with pytest.raises(ValueError, match="capacity_by needs by="):
         pact.prioritise(df, capacity_by={"x": 1}, model=False)
+    with pytest.raises(ValueError, match="per_group needs by="):
+        pact.prioritise(df, capacity=1, per_group=True, model=False)
 
 
 def test_prioritise_with_the_model_follows_band_then_probability():
@@ -345,6 +350,13 @@ def test_score_one_carries_a_validated_override():
     assert not validator.is_valid(named)
     with pytest.raises(pact.ValidationError):
         pact.score_one(case, override=pact.Override("band", "high", "Ana García", "why"))
+    # A band override needs a band to override: a case without its months in care has none.
+    with pytest.raises(pact.ValidationError) as e:
+        pact.score_one({"emp_work_status": 4, "hou_homelessness": 1}, override=o)
+    assert e.value.where.startswith("/risk")
+    # A level override of the same case is fine: its level stands.
+    level = pact.Override("level", "severe_exclusion", "ts-0042", "Lost the tenancy", "2026-11-23T10:15:00Z")
+    assert pact.score_one(calm(tic_months_in_care=None), override=level)["override"]["target"] == "level"
 
 
 def test_override_report_by_hand():

@@ -198,11 +198,18 @@ def test_bundle_scores_like_the_json(tmp_path):
 
 def test_fit_writes_a_model_that_scores(caseload, tmp_path):
     model = tmp_path / "fitted.json"
+    names = ["--name", "es=Riesgo de cronicidad (calibrado)", "--name", "ca=Risc de cronicitat (calibrat)",
+             "--name", "en=Chronicity risk (calibrated)", "--description", "es=Calibrado en datos sintéticos",
+             "--description", "ca=Calibrat amb dades sintètiques", "--description", "en=Calibrated on synthetic data"]
     r = pact("fit", "-i", caseload["cases"], "-o", model, "--version", "1.1.0", "--fitted-on", "synthetic, seed 7",
-             "--fitted-at", "2026-11-23", check=0)
+             "--fitted-at", "2026-11-23", *names, check=0)
     assert "Calibrated pact-chronicity 1.1.0" in r.stdout.decode()
     doc = json.loads(model.read_text(encoding="utf-8"))
     assert doc["provenance"]["status"] == "calibrated" and doc["version"] == "1.1.0"
+    assert doc["name"]["en"] == "Chronicity risk (calibrated)" and doc["description"]["ca"].startswith("Calibrat")
+    bad = pact("fit", "-i", caseload["cases"], "-o", tmp_path / "x.json", "--version", "1.1.0", "--fitted-on", "x",
+               "--name", "Chronicity", check=3)
+    assert "--name" in bad.stderr.decode() and not (tmp_path / "x.json").exists()
     pact("validate", model, check=0)
     out = tmp_path / "r.csv"
     pact("score", "-i", SAMPLE, "-o", out, "--model", model, check=0)
@@ -214,6 +221,17 @@ def test_evaluate_and_measure_by_subgroup(caseload):
     doc = json.loads(r.stdout)
     assert doc["total"]["n"] == caseload["rows"] and 0.5 < doc["total"]["auc"] < 1
     assert {g["group"] for g in doc["groups"]} == {"leon", "salamanca", "valladolid"}
+    # The per-band table recounts from the scored results: cases, events and mean probability per band.
+    scored = caseload["dir"] / "evaluate-bands.csv"
+    pact("score", "-i", caseload["cases"], "-o", scored, check=0)
+    results, cases = read_csv(scored), read_csv(caseload["cases"])
+    for band in doc["bands"]:
+        rows = [(float(r["risk_probability"]), float(c["chronic"])) for r, c in zip(results, cases)
+                if r["risk_band"] == band["band"] and c["chronic"] != ""]
+        assert band["n"] == len(rows) and band["events"] == sum(y for _, y in rows)
+        if rows:
+            assert abs(band["mean_predicted"] - sum(p for p, _ in rows) / len(rows)) < 1e-12
+    assert sum(b["n"] for b in doc["bands"]) == doc["total"]["n"]
     r = pact("measure", "-i", caseload["cases"], "--by", "territory", "--output-format", "json", check=0)
     m = json.loads(r.stdout)
     assert abs(sum(g["contribution"] for g in m["groups"]) - 1) < 1e-12
@@ -266,6 +284,10 @@ def test_changes_and_prioritise_over_histories(tmp_path):
     pact("prioritise", "-i", histories, "-o", ranked, "--capacity", 1, "--by", "territory", check=0)
     order = read_csv(ranked)
     assert [r["selected"] for r in order].count("1") == 1 and order[0]["rank"] == "1"
+    pact("prioritise", "-i", histories, "-o", ranked, "--capacity", 1, "--by", "territory", "--per-group", check=0)
+    selected = [r for r in read_csv(ranked) if r["selected"] == "1"]
+    assert sorted(r["case_id"] for r in selected) == ["a", "b"]  # one per territory
+    assert pact("prioritise", "-i", histories, "--capacity", 1, "--per-group").returncode == 3
 
 
 def test_report_renders_in_headless_chromium(tmp_path):

@@ -133,6 +133,11 @@ def test_prioritise_equals_the_cli(histories, tmp_path):
     assert texts(written["band"]) == texts(order["band"]) and texts(written["level"]) == texts(order["level"])
     assert written["alerts"].tolist() == order["alerts"].tolist()
     assert texts(written["alert_reasons"]) == [" | ".join(r) for r in order["reasons"]]
+    # The same capacity for each territory.
+    cli("prioritise", "-i", path, "--capacity", 30, "--by", "territory", "--per-group", "--as-of", AS_OF, "-o", out)
+    each = pact.prioritise(frame, capacity=30, by="territory", per_group=True, as_of=AS_OF)
+    assert read_cli_csv(out)["selected"].astype(bool).tolist() == each["selected"].tolist()
+    assert each["selected"].sum() == 90
     labels = pact.RiskModel.default().features("en")["label"]
     top = [[order[f"top_factor_{k}"].iloc[i] for k in (1, 2, 3)] for i in range(len(order))]
     assert texts(written["top_factors"]) == ["; ".join(labels[f] for f in t if not pd.isna(f)) for t in top]

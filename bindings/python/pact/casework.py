@@ -217,6 +217,7 @@ def prioritise(
     capacity: int = 0,
     by: Optional[str] = None,
     capacity_by: Optional[Mapping[str, int]] = None,
+    per_group: bool = False,
     as_of=None,
     date: Optional[str] = "date",
     case_id: str = "case_id",
@@ -231,7 +232,8 @@ def prioritise(
     probability (or, without a risk, of the composite), then the level and the composite, and
     finally the case id, so that ties are broken the same way every time. The first `capacity`
     cases are selected, or with `by` (a team or territory column) the first ``capacity_by[g]``
-    of each group ``g`` (a group without an entry gets `capacity`; 0 means no limit).
+    of each group ``g`` (a group without an entry gets `capacity`; 0 means no limit); with
+    ``per_group=True`` `capacity` is each group's (``pact prioritise --per-group``).
 
     The order is a suggestion that helps a team plan its contacts; the professional decides.
 
@@ -266,6 +268,8 @@ def prioritise(
         raise ValueError(f"capacity must be a whole number >= 0 (0: no limit), got {capacity!r}")
     if capacity_by is not None and by is None:
         raise ValueError("capacity_by needs by= (the team or territory column)")
+    if per_group and by is None:
+        raise ValueError("per_group needs by= (the team or territory column)")
     capacities = []
     for group, n in dict(capacity_by or {}).items():
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
@@ -282,7 +286,7 @@ def prioritise(
             raise ValueError(f"by={by!r} is not a column of the data")
         groups = ["(missing)" if pd.isna(v) or str(v) == "" else str(v) for v in data[by]]
     out = _pact.prioritise(instrument._native, model._native if model is not None else None, matrix, ids, dates,
-                           groups, as_of_text, int(capacity), capacities, lang)
+                           groups, as_of_text, int(capacity), capacities, bool(per_group), lang)
     rejected = _reject(out["rejected_rows"], errors, instrument, matrix, index, dates)
 
     rows = out["row"]
@@ -306,7 +310,7 @@ def prioritise(
     columns["reasons"] = pd.Series(list(out["alert_reasons"]), dtype=object).to_numpy()
     frame = pd.DataFrame(columns, index=pd.Index(list(out["case_ids"]), name="case_id", dtype=object))
     _stamp(frame, instrument, model, as_of=as_of_text or None, rejected_rows=rejected, capacity=int(capacity),
-           capacity_by=dict(capacities))
+           capacity_by=dict(capacities), per_group=bool(per_group))
     return frame
 
 
@@ -450,10 +454,7 @@ class AuditLog:
             _utc_text(timestamp) if timestamp is not None else "", lang, items)
         self._file.write(line)
         self._file.flush()
-        result = json.loads(text)
-        if override is not None:
-            result["override"] = override.to_dict()
-        return result
+        return json.loads(text)
 
     def close(self) -> None:
         if self._file is not None and self._owns_file:

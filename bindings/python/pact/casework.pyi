@@ -27,6 +27,7 @@ def prioritise(
     capacity: int = ...,
     by: Optional[str] = ...,
     capacity_by: Optional[Mapping[str, int]] = ...,
+    per_group: bool = ...,
     as_of: Any = ...,
     date: Optional[str] = ...,
     case_id: str = ...,

@@ -294,7 +294,6 @@ def score_one(
 
         if not isinstance(override, Override):
             raise TypeError(f"override must be a pact.Override, got {type(override).__name__}")
-        override.validate(instrument, model if model is not None else False)
     if audit is not None:
         from .casework import AuditLog
 
@@ -303,8 +302,9 @@ def score_one(
         if audit.instrument != instrument or audit.model != model:
             raise ValueError("the audit log records another instrument or model than this scoring call's")
         return audit.append(json.loads(text), override=override, lang=lang, items=items)
-    result = json.loads(_pact.score_assessment_json(
-        instrument._native, text, lang, items, model._native if model is not None else None))
+    native_model = model._native if model is not None else None
+    result = _pact.score_assessment_json(instrument._native, text, lang, items, native_model)
     if override is not None:
-        result["override"] = override.to_dict()
-    return result
+        # pact::apply_override_json validates the override against the result and adds it.
+        result = _pact.apply_override_json(instrument._native, native_model, result, *override._fields())
+    return json.loads(result)

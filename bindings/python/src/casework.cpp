@@ -1,11 +1,13 @@
 // Proactive casework for Python: changes between assessments and their alerts
-// (pact::caseload_changes), the proactive-contact order within capacities (pact::prioritise),
-// professional overrides (pact::validate_override, pact::override_report) and audit records
-// (pact::AuditWriter, pact::verify_audit_log, pact::verify_audit). Outputs are columns that the
-// pure-Python package turns into DataFrames.
+// (pact::caseload_changes), the proactive-contact order within capacities (pact::priority_case,
+// pact::prioritise), professional overrides (pact::validate_override, pact::apply_override_json,
+// pact::override_report) and audit records (pact::AuditWriter::score_and_append,
+// pact::verify_audit_log, pact::verify_audit). Outputs are columns that the pure-Python package
+// turns into DataFrames.
 #include <pact/audit.hpp>
 #include <pact/casework.hpp>
 #include <pact/formats/assessment_json.hpp>
+#include <pact/formats/casework.hpp>
 #include <pact/formats/result.hpp>
 
 #include <pybind11/numpy.h>
@@ -108,6 +110,23 @@ pact::CaseloadChanges timelines(const pact::Instrument& instrument, const pact::
   }
   std::sort(out.rejected_rows.begin(), out.rejected_rows.end());
   return out;
+}
+
+pact::ProfessionalOverride make_override(const std::string& target, const std::string& value,
+                                        const std::string& professional_id, const std::string& timestamp,
+                                        const std::string& reason) {
+  pact::ProfessionalOverride o;
+  if (target == "level")
+    o.target = pact::ProfessionalOverride::Target::level;
+  else if (target == "band")
+    o.target = pact::ProfessionalOverride::Target::band;
+  else
+    throw pact::ValidationError("/override/target", "expected \"level\" or \"band\"");
+  o.value = value;
+  o.professional_id = professional_id;
+  o.timestamp = timestamp;
+  o.reason = reason;
+  return o;
 }
 
 // An audit log's chain as a writer continues it: each append scores one assessment, writes its
@@ -224,34 +243,45 @@ void bind_casework(py::module_& m) {
       py::arg("as_of") = "", py::arg("lang") = "es");
 
   // The latest assessment of each case, placed in the proactive-contact order
-  // (pact::priority_cases and pact::prioritise, as the command line's `pact prioritise`).
+  // (pact::priority_case and pact::prioritise, as the command line's `pact prioritise`).
   m.def(
       "prioritise",
       [](const pact::Instrument& instrument, const std::optional<pact::RiskModel>& model_arg,
          const py::object& responses, const std::vector<std::string>& case_ids,
          const std::optional<std::vector<std::string>>& dates, const std::optional<std::vector<std::string>>& groups,
          const std::string& as_of, std::size_t capacity,
-         const std::vector<std::pair<std::string, std::size_t>>& capacity_by_group, const std::string& lang) {
+         const std::vector<std::pair<std::string, std::size_t>>& capacity_by_group, bool per_group,
+         const std::string& lang) {
         const pact::RiskModel* model = model_or_null(model_arg);
         check_model_instrument(instrument, model);
         const MatrixArg x = matrix_arg(responses, "responses");
         check_rows(instrument, x, case_ids.size(), dates ? dates->size() : 0, dates.has_value());
         if (groups && groups->size() != case_ids.size())
           throw py::value_error("expected one group per row (" + std::to_string(case_ids.size()) + ")");
-        if (!capacity_by_group.empty() && !groups)
+        if ((!capacity_by_group.empty() || per_group) && !groups)
           throw py::value_error("per-group capacities need the groups (by=)");
         pact::CaseloadChanges changes;
-        pact::CaseloadPriorities priorities;
+        std::vector<pact::PriorityCase> cases;
+        std::vector<std::vector<std::size_t>> factors;
         std::vector<pact::Priority> order;
         {
           py::gil_scoped_release release;
           changes = timelines(instrument, model, x, case_ids, dates, as_of);
-          priorities = pact::priority_cases(instrument, model, x.view(), changes,
-                                            groups ? std::span<const std::string>(*groups) : std::span<const std::string>());
+          cases.reserve(changes.cases.size());
+          factors.reserve(changes.cases.size());
+          for (const pact::CaseTimeline& t : changes.cases) {
+            const std::size_t row = t.rows.back();
+            const std::span<const double> latest(x.data + row * static_cast<std::size_t>(x.row_stride),
+                                                 instrument.item_count());
+            std::string group;
+            if (groups) group = (*groups)[row].empty() ? std::string(pact::missing_group) : (*groups)[row];
+            cases.push_back(pact::priority_case(instrument, model, t, latest, std::move(group), &factors.emplace_back()));
+          }
           pact::PriorityOptions options;
           options.capacity = capacity;
           options.capacity_by_group = capacity_by_group;
-          order = pact::prioritise(priorities.cases, options);
+          options.per_group = per_group;
+          order = pact::prioritise(cases, options);
         }
         const auto n = static_cast<std::ptrdiff_t>(order.size());
         auto row = empty_array<std::int64_t>(n), rank = empty_array<std::int64_t>(n);
@@ -264,8 +294,8 @@ void bind_casework(py::module_& m) {
         AlertColumns alerts;
         for (std::size_t k = 0; k < order.size(); ++k) {
           const pact::Priority& p = order[k];
-          const pact::PriorityCase& pc = priorities.cases[p.input];
-          const std::vector<std::size_t>& factors = priorities.top_factors[p.input];
+          const pact::PriorityCase& pc = cases[p.input];
+          const std::vector<std::size_t>& top_factors = factors[p.input];
           const pact::CaseTimeline& t = changes.cases[p.input];
           ids.append(pc.case_id);
           row.mutable_at(k) = static_cast<std::int64_t>(t.rows.back());
@@ -279,7 +309,7 @@ void bind_casework(py::module_& m) {
           worsening.mutable_at(k) = pc.worsening;
           alert_count.mutable_at(k) = static_cast<std::int64_t>(pc.alerts);
           for (std::size_t f = 0; f < pact::max_top_factors; ++f)
-            top.mutable_at(k, f) = f < factors.size() ? static_cast<std::int32_t>(factors[f]) : -1;
+            top.mutable_at(k, f) = f < top_factors.size() ? static_cast<std::int32_t>(top_factors[f]) : -1;
           alerts.add(instrument, model, t.current_alerts, lang);
         }
         py::dict d;
@@ -302,28 +332,31 @@ void bind_casework(py::module_& m) {
       },
       py::arg("instrument"), py::arg("model"), py::arg("responses"), py::arg("case_ids"), py::arg("dates"),
       py::arg("groups"), py::arg("as_of") = "", py::arg("capacity") = 0,
-      py::arg("capacity_by_group") = std::vector<std::pair<std::string, std::size_t>>{}, py::arg("lang") = "es");
+      py::arg("capacity_by_group") = std::vector<std::pair<std::string, std::size_t>>{}, py::arg("per_group") = false,
+      py::arg("lang") = "es");
 
   m.def(
       "validate_override",
       [](const pact::Instrument& instrument, const std::optional<pact::RiskModel>& model, const std::string& target,
          const std::string& value, const std::string& professional_id, const std::string& timestamp,
          const std::string& reason) {
-        pact::ProfessionalOverride o;
-        if (target == "level")
-          o.target = pact::ProfessionalOverride::Target::level;
-        else if (target == "band")
-          o.target = pact::ProfessionalOverride::Target::band;
-        else
-          throw pact::ValidationError("/override/target", "expected \"level\" or \"band\"");
-        o.value = value;
-        o.professional_id = professional_id;
-        o.timestamp = timestamp;
-        o.reason = reason;
-        pact::validate_override(instrument, model_or_null(model), o);
+        pact::validate_override(instrument, model_or_null(model),
+                                make_override(target, value, professional_id, timestamp, reason));
       },
       py::arg("instrument"), py::arg("model"), py::arg("target"), py::arg("value"), py::arg("professional_id"),
       py::arg("timestamp"), py::arg("reason"));
+
+  // A result's JSON with a professional's override added (pact::apply_override_json).
+  m.def(
+      "apply_override_json",
+      [](const pact::Instrument& instrument, const std::optional<pact::RiskModel>& model, const std::string& result_json,
+         const std::string& target, const std::string& value, const std::string& professional_id,
+         const std::string& timestamp, const std::string& reason) {
+        return pact::apply_override_json(instrument, model_or_null(model), result_json,
+                                         make_override(target, value, professional_id, timestamp, reason));
+      },
+      py::arg("instrument"), py::arg("model"), py::arg("result_json"), py::arg("target"), py::arg("value"),
+      py::arg("professional_id"), py::arg("timestamp"), py::arg("reason"));
 
   m.attr("max_override_reason_length") = pact::max_override_reason_length;
   m.def("utc_now", &pact::utc_now);
@@ -395,39 +428,13 @@ void bind_casework(py::module_& m) {
             if (override_) {
               if (override_->size() != 5) throw py::value_error("an override has five fields");
               const auto& v = *override_;
-              o.emplace();
-              if (v[0] == "level")
-                o->target = pact::ProfessionalOverride::Target::level;
-              else if (v[0] == "band")
-                o->target = pact::ProfessionalOverride::Target::band;
-              else
-                throw pact::ValidationError("/override/target", "expected \"level\" or \"band\"");
-              o->value = v[1];
-              o->professional_id = v[2];
-              o->timestamp = v[3];
-              o->reason = v[4];
-            }
-            std::vector<pact::AttributeView> attributes;
-            for (const auto& [name, value] : assessment.attributes) attributes.push_back({name, value});
-            const pact::CaseView view{assessment.case_id, assessment.date, attributes, assessment.responses};
-            const pact::CaseScores scores = pact::score(c.instrument, assessment);
-            std::optional<pact::RiskResult> risk;
-            if (c.model) {
-              pact::RiskOptions options;
-              options.counterfactual = false;
-              try {
-                risk = pact::score_risk(*c.model, assessment.responses, scores, options);
-              } catch (const pact::ValidationError&) {
-                // No months in care: the record states no probability or band.
-              }
+              o = make_override(v[0], v[1], v[2], v[3], v[4]);
             }
             pact::ResultOptions result_options;
             result_options.language = lang;
             result_options.items = items;
-            std::string result = c.model ? pact::scored_result_json(*c.model, assessment, result_options)
-                                         : pact::scored_result_json(c.instrument, assessment, result_options);
             c.out.str({});
-            c.writer->append(view, scores, risk ? &*risk : nullptr, o ? &*o : nullptr, timestamp);
+            std::string result = c.writer->score_and_append(assessment, result_options, o ? &*o : nullptr, timestamp);
             return std::make_pair(c.out.str(), std::move(result));
           },
           py::arg("assessment_json"), py::arg("override") = py::none(), py::arg("timestamp") = "",

@@ -7,6 +7,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <time.h>
+
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -68,6 +71,33 @@ template <class T>
 py::array_t<T> empty_array(std::ptrdiff_t rows, std::ptrdiff_t cols) {
   return py::array_t<T>({rows, cols});
 }
+
+/// The clock of the private timing helpers (_time_score_batch, ...): "wall" (the steady clock),
+/// "thread" (the calling thread's CPU time, which other work on a shared machine does not
+/// inflate; it counts only work done on the calling thread, so one-thread runs only) or
+/// "process" (the CPU time of every thread of the process: the total work of a parallel run).
+class TimingClock {
+ public:
+  TimingClock(const std::string& name, unsigned threads) {
+    if (name == "thread")
+      id_ = CLOCK_THREAD_CPUTIME_ID;
+    else if (name == "process")
+      id_ = CLOCK_PROCESS_CPUTIME_ID;
+    else if (name != "wall")
+      throw py::value_error("clock must be \"wall\", \"thread\" or \"process\", got \"" + name + "\"");
+    if (name == "thread" && threads != 1) throw py::value_error("clock=\"thread\" measures one-thread runs only");
+  }
+
+  double seconds() const noexcept {
+    if (id_ < 0) return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    timespec t{};
+    clock_gettime(id_, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  }
+
+ private:
+  clockid_t id_ = -1;  // -1: the wall clock
+};
 
 }  // namespace pact_python
 

@@ -8,7 +8,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -260,6 +262,44 @@ void bind_scoring(py::module_& m) {
       },
       py::arg("instrument"), py::arg("responses"), py::arg("threads") = 0);
 
+  // score_batch alone, timed inside C++ on the outputs score_batch returns, allocated (and
+  // zeroed, so their pages are mapped) once: with _time_score_risk_batch, what
+  // benchmarks/compare.py takes the risk part's time from. Returns the seconds of each repeat,
+  // by the wall clock or the calling thread's CPU time (see TimingClock).
+  m.def(
+      "_time_score_batch",
+      [](const pact::Instrument& instrument, const py::object& responses, unsigned threads, int repeats,
+         const std::string& clock_name) {
+        const TimingClock clock(clock_name, threads);
+        const MatrixArg x = matrix_arg(responses, "responses");
+        if (static_cast<std::size_t>(x.cols) != instrument.item_count())
+          throw py::value_error("responses must have one column per item of " + instrument.id());
+        const auto rows = static_cast<std::size_t>(x.rows), dims = instrument.dimension_count();
+        std::vector<double> scores(rows * dims), coverage(rows * dims), composite(rows), composite_coverage(rows),
+            deprivation(rows);
+        std::vector<std::int32_t> level(rows), deprived_count(rows), status(rows), error_item(rows);
+        pact::BatchOutputs out;
+        out.dimension_scores = scores.data();
+        out.dimension_coverage = coverage.data();
+        out.composite = composite.data();
+        out.composite_coverage = composite_coverage.data();
+        out.level = level.data();
+        out.deprivation_score = deprivation.data();
+        out.deprived_count = deprived_count.data();
+        out.status = status.data();
+        out.error_item = error_item.data();
+        std::vector<double> seconds;
+        py::gil_scoped_release release;
+        for (int r = 0; r < repeats; ++r) {
+          const double start = clock.seconds();
+          pact::score_batch(instrument, x.view(), out, threads);
+          seconds.push_back(clock.seconds() - start);
+        }
+        return seconds;
+      },
+      py::arg("instrument"), py::arg("responses"), py::arg("threads") = 1, py::arg("repeats") = 5,
+      py::arg("clock") = "wall");
+
   m.def(
       "describe_response_problem",
       [](const pact::Instrument& instrument, std::size_t item, int status, double value) {
@@ -315,6 +355,37 @@ void bind_scoring(py::module_& m) {
     const MatrixArg x = matrix_arg(a, "array");
     return reinterpret_cast<std::uintptr_t>(x.data);
   });
+
+  // The memory-bandwidth baseline of benchmarks/compare.py: one thread reading every byte of the
+  // matrix once (the loop of benchmarks/bench_support.hpp, read_all: the values added as 64-bit
+  // integers in eight lanes, so that the compiler may use its widest loads). Returns the seconds
+  // of each repeat (wall clock or thread CPU time, see TimingClock) and the checksum (which keeps
+  // the reads from being optimised away).
+  m.def(
+      "_time_read_matrix",
+      [](const py::object& a, int repeats, const std::string& clock_name) {
+        const TimingClock clock(clock_name, 1);
+        const MatrixArg x = matrix_arg(a, "array");
+        if (x.row_stride != x.cols) throw py::value_error("array must be C-contiguous");
+        const auto count = static_cast<std::size_t>(x.rows * x.cols);
+        std::vector<double> seconds;
+        std::uint64_t checksum = 0;
+        py::gil_scoped_release release;
+        for (int r = 0; r < repeats; ++r) {
+          const double start = clock.seconds();
+          std::uint64_t lane[8] = {};
+          std::size_t i = 0;
+          for (; i + 8 <= count; i += 8)
+            for (std::size_t k = 0; k < 8; ++k) lane[k] += std::bit_cast<std::uint64_t>(x.data[i + k]);
+          for (; i < count; ++i) lane[0] += std::bit_cast<std::uint64_t>(x.data[i]);
+          std::uint64_t sum = 0;
+          for (std::uint64_t v : lane) sum += v;
+          seconds.push_back(clock.seconds() - start);
+          checksum ^= sum;
+        }
+        return std::make_pair(seconds, checksum);
+      },
+      py::arg("array"), py::arg("repeats") = 5, py::arg("clock") = "wall");
 }
 
 void bind_counting(py::module_& m) {

@@ -8,7 +8,6 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -274,10 +273,13 @@ void bind_risk(py::module_& m) {
       py::arg("survival_months") = 0);
 
   // The C++ batch alone, timed inside C++ on outputs allocated once: what pact.score is compared
-  // with in benchmarks/python_score_compare.py. Returns the seconds of each repeat.
+  // with in benchmarks/python_score_compare.py and benchmarks/compare.py. Returns the seconds of
+  // each repeat, by the wall clock or the calling thread's CPU time (see TimingClock).
   m.def(
       "_time_score_risk_batch",
-      [](const pact::RiskModel& model, const py::object& responses, unsigned threads, int repeats) {
+      [](const pact::RiskModel& model, const py::object& responses, unsigned threads, int repeats,
+         const std::string& clock_name) {
+        const TimingClock clock(clock_name, threads);
         const MatrixArg x = matrix_arg(responses, "responses");
         check_columns(model, x);
         RiskBatchArrays a(model, x.rows, false, 0);
@@ -285,13 +287,14 @@ void bind_risk(py::module_& m) {
         std::vector<double> seconds;
         py::gil_scoped_release release;
         for (int r = 0; r < repeats; ++r) {
-          const auto start = std::chrono::steady_clock::now();
+          const double start = clock.seconds();
           pact::score_risk_batch(model, x.view(), out, threads);
-          seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+          seconds.push_back(clock.seconds() - start);
         }
         return seconds;
       },
-      py::arg("model"), py::arg("responses"), py::arg("threads") = 0, py::arg("repeats") = 5);
+      py::arg("model"), py::arg("responses"), py::arg("threads") = 0, py::arg("repeats") = 5,
+      py::arg("clock") = "wall");
 
   m.def(
       "risk_status_name",

@@ -2,21 +2,18 @@
 // code of its own: it renders the questionnaire of the default instrument in Spanish from the
 // library, records a social worker's answers, sends the assessment as JSON text and gets the
 // result back as JSON text, scores the same answers as a dense row for the chronicity risk, and
-// shows how errors come back (status, message, JSON Pointer).
+// shows how errors come back (status, message, JSON Pointer). The declarations of pact.h for JNA
+// are in Pact.java beside it.
 //
 // Build and run (Debian: default-jdk-headless, libjna-java):
-//   javac -encoding UTF-8 -cp /usr/share/java/jna.jar -d classes PactExample.java
+//   javac -encoding UTF-8 -cp /usr/share/java/jna.jar -d classes Pact.java PactExample.java
 //   java -cp /usr/share/java/jna.jar:classes -Djna.library.path=<dir of libpact.so> \
 //        PactExample [assessment.json]
 // The program checks what it prints and exits with 1 if anything disagrees (run by ctest as
 // c.java).
 
-import com.sun.jna.IntegerType;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
 import com.sun.jna.ptr.PointerByReference;
 
 import java.nio.charset.StandardCharsets;
@@ -27,115 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 
 public final class PactExample {
-
-  /** size_t. */
-  public static final class SizeT extends IntegerType {
-    private static final long serialVersionUID = 1L;
-    public SizeT() { this(0); }
-    public SizeT(long value) { super(Native.SIZE_T_SIZE, value, true); }
-  }
-
-  /** The pact.h functions this program uses; handles are opaque Pointers. */
-  public interface Pact extends Library {
-    Pact LIB = Native.load("pact", Pact.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
-
-    int PACT_OK = 0;
-    int PACT_VERSION_MAJOR = 0;  // of the pact.h this program was written against
-    int PACT_RESPONSE_ORDINAL = 0, PACT_RESPONSE_YES_NO = 1, PACT_RESPONSE_COUNT = 2;
-
-    int pact_version_number();
-    String pact_version_string();
-    String pact_last_error();
-    String pact_last_error_where();
-    String pact_status_name(int status);
-    void pact_string_free(Pointer string);
-
-    int pact_model_default(PointerByReference out);
-    void pact_model_free(Pointer model);
-    Pointer pact_model_instrument(Pointer model);
-    int pact_model_info(Pointer model, PointerByReference id, PointerByReference version, PointerByReference hash,
-                        PointerByReference status);
-    int pact_model_band(Pointer model, SizeT index, String lang, BandInfo out);
-
-    int pact_instrument_name(Pointer instrument, String lang, PointerByReference name);
-    SizeT pact_instrument_dimension_count(Pointer instrument);
-    SizeT pact_instrument_item_count(Pointer instrument);
-    int pact_instrument_dimension(Pointer instrument, SizeT index, String lang, DimensionInfo out);
-    int pact_instrument_item(Pointer instrument, SizeT index, String lang, ItemInfo out);
-    int pact_instrument_option(Pointer instrument, SizeT item, SizeT option, String lang, OptionInfo out);
-    int pact_instrument_level(Pointer instrument, SizeT index, String lang, LevelInfo out);
-
-    int pact_model_score_json(Pointer model, byte[] json, SizeT length, String lang, PointerByReference result);
-    int pact_model_score_batch(Pointer model, double[] responses, SizeT rows, SizeT rowStride, int threads,
-                               BatchOutput output, BatchSummary summary);
-  }
-
-  /** A caller structure: struct_size first, set to the structure's size. */
-  public abstract static class Sized extends Structure {
-    public SizeT struct_size;
-    Sized() {
-      setStringEncoding("UTF-8");
-    }
-    Sized sized() {
-      struct_size = new SizeT(size());
-      return this;
-    }
-  }
-
-  @Structure.FieldOrder({"struct_size", "id", "label", "description", "weight", "normalized_weight", "min_coverage",
-                         "deprivation_cutoff", "critical_cutoff", "item_count"})
-  public static final class DimensionInfo extends Sized {
-    public String id, label, description;
-    public double weight, normalized_weight, min_coverage, deprivation_cutoff, critical_cutoff;
-    public SizeT item_count;
-  }
-
-  @Structure.FieldOrder({"struct_size", "id", "dimension_id", "dimension_index", "label", "question", "type",
-                         "required", "weight", "weight_in_dimension", "critical_cutoff", "option_count", "min_value",
-                         "max_value", "unit"})
-  public static final class ItemInfo extends Sized {
-    public String id, dimension_id;
-    public SizeT dimension_index;
-    public String label, question;
-    public int type, required;
-    public double weight, weight_in_dimension, critical_cutoff;
-    public SizeT option_count;
-    public double min_value, max_value;
-    public String unit;
-  }
-
-  @Structure.FieldOrder({"struct_size", "value", "label", "anchor", "severity"})
-  public static final class OptionInfo extends Sized {
-    public int value;
-    public String label, anchor;
-    public double severity;
-  }
-
-  @Structure.FieldOrder({"struct_size", "id", "label", "description", "min_score"})
-  public static final class LevelInfo extends Sized {
-    public String id, label, description;
-    public double min_score;
-  }
-
-  @Structure.FieldOrder({"struct_size", "id", "label", "min_probability"})
-  public static final class BandInfo extends Sized {
-    public String id, label;
-    public double min_probability;
-  }
-
-  @Structure.FieldOrder({"struct_size", "dimension_scores", "dimension_coverage", "item_severities", "composite",
-                         "composite_coverage", "level", "deprivation_score", "deprived_count", "status", "error_item",
-                         "linear_predictor", "risk", "band", "risk_status", "imputed_features"})
-  public static final class BatchOutput extends Sized {
-    public Pointer dimension_scores, dimension_coverage, item_severities, composite, composite_coverage, level,
-        deprivation_score, deprived_count, status, error_item, linear_predictor, risk, band, risk_status,
-        imputed_features;
-  }
-
-  @Structure.FieldOrder({"struct_size", "rows", "scored", "rejected"})
-  public static final class BatchSummary extends Sized {
-    public SizeT rows, scored, rejected;
-  }
 
   private static final Pact pact = Pact.LIB;
   private static final String LANG = "es";
@@ -157,7 +45,7 @@ public final class PactExample {
   private static String score(Pointer model, String assessmentJson) {
     final byte[] bytes = assessmentJson.getBytes(StandardCharsets.UTF_8);
     final PointerByReference result = new PointerByReference();
-    final int status = pact.pact_model_score_json(model, bytes, new SizeT(bytes.length), LANG, result);
+    final int status = pact.pact_model_score_json(model, bytes, new Pact.SizeT(bytes.length), LANG, result);
     if (status != Pact.PACT_OK) {
       System.out.println("  rejected: " + pact.pact_status_name(status) + " at " + pact.pact_last_error_where() + ": "
                          + pact.pact_last_error());
@@ -206,12 +94,12 @@ public final class PactExample {
       final String[] itemIds = new String[items];
       String firstOrdinal = null;
       for (int d = 0; d < dims; ++d) {
-        final DimensionInfo dim = new DimensionInfo();
-        ok(pact.pact_instrument_dimension(instrument, new SizeT(d), LANG, (DimensionInfo) dim.sized()), "dimension");
+        final Pact.DimensionInfo dim = new Pact.DimensionInfo();
+        ok(pact.pact_instrument_dimension(instrument, new Pact.SizeT(d), LANG, dim.sized()), "dimension");
         System.out.printf(Locale.ROOT, "%n== %s (peso %.3f) ==%n", dim.label, dim.normalized_weight);
         for (int j = 0; j < items; ++j) {
-          final ItemInfo item = new ItemInfo();
-          ok(pact.pact_instrument_item(instrument, new SizeT(j), LANG, (ItemInfo) item.sized()), "item");
+          final Pact.ItemInfo item = new Pact.ItemInfo();
+          ok(pact.pact_instrument_item(instrument, new Pact.SizeT(j), LANG, item.sized()), "item");
           if (item.dimension_index.intValue() != d) continue;
           itemIds[j] = item.id;
           System.out.printf("%s%s [%s]%n", item.label, item.required != 0 ? " *" : "", item.id);
@@ -220,14 +108,14 @@ public final class PactExample {
           if (item.type == Pact.PACT_RESPONSE_ORDINAL) {
             final int options = item.option_count.intValue();
             for (int k = 0; k < options; ++k) {
-              final OptionInfo option = new OptionInfo();
-              ok(pact.pact_instrument_option(instrument, new SizeT(j), new SizeT(k), LANG, (OptionInfo) option.sized()),
+              final Pact.OptionInfo option = new Pact.OptionInfo();
+              ok(pact.pact_instrument_option(instrument, new Pact.SizeT(j), new Pact.SizeT(k), LANG, option.sized()),
                  "option");
               System.out.printf("    (%d) %s: %s%n", option.value, option.label, option.anchor);
             }
-            final OptionInfo chosen = new OptionInfo();
-            ok(pact.pact_instrument_option(instrument, new SizeT(j), new SizeT(j % options), LANG,
-                                           (OptionInfo) chosen.sized()), "option");
+            final Pact.OptionInfo chosen = new Pact.OptionInfo();
+            ok(pact.pact_instrument_option(instrument, new Pact.SizeT(j), new Pact.SizeT(j % options), LANG,
+                                           chosen.sized()), "option");
             answer = chosen.value;
             if (firstOrdinal == null) firstOrdinal = item.id;
           } else if (item.type == Pact.PACT_RESPONSE_YES_NO) {
@@ -262,15 +150,15 @@ public final class PactExample {
       // be the same double, and the batch gives the chronicity risk and its band.
       final Memory composite = new Memory(8), risk = new Memory(8), level = new Memory(4), band = new Memory(4),
                    status = new Memory(4);
-      final BatchOutput out = new BatchOutput();
+      final Pact.BatchOutput out = new Pact.BatchOutput();
       out.composite = composite;
       out.risk = risk;
       out.level = level;
       out.band = band;
       out.status = status;
-      final BatchSummary summary = new BatchSummary();
-      ok(pact.pact_model_score_batch(model, row, new SizeT(1), new SizeT(items), 1, (BatchOutput) out.sized(),
-                                     (BatchSummary) summary.sized()), "batch");
+      final Pact.BatchSummary summary = new Pact.BatchSummary();
+      ok(pact.pact_model_score_batch(model, row, new Pact.SizeT(1), new Pact.SizeT(items), 1, out.sized(),
+                                     summary.sized()), "batch");
       summary.read();
       check(summary.scored.intValue() == 1, "the dense row has a risk");
       if (result != null) {
@@ -278,11 +166,11 @@ public final class PactExample {
         check(fromJson == composite.getDouble(0), "JSON and dense row give the same composite (" + fromJson + " vs "
                                                   + composite.getDouble(0) + ")");
       }
-      final LevelInfo levelInfo = new LevelInfo();
-      ok(pact.pact_instrument_level(instrument, new SizeT(level.getInt(0)), LANG, (LevelInfo) levelInfo.sized()),
+      final Pact.LevelInfo levelInfo = new Pact.LevelInfo();
+      ok(pact.pact_instrument_level(instrument, new Pact.SizeT(level.getInt(0)), LANG, levelInfo.sized()),
          "level");
-      final BandInfo bandInfo = new BandInfo();
-      ok(pact.pact_model_band(model, new SizeT(band.getInt(0)), LANG, (BandInfo) bandInfo.sized()), "band");
+      final Pact.BandInfo bandInfo = new Pact.BandInfo();
+      ok(pact.pact_model_band(model, new Pact.SizeT(band.getInt(0)), LANG, bandInfo.sized()), "band");
       final PointerByReference modelId = new PointerByReference(), modelStatus = new PointerByReference();
       ok(pact.pact_model_info(model, modelId, null, null, modelStatus), "model info");
       System.out.printf(Locale.ROOT, "%nÍndice compuesto %.3f: %s. Riesgo de cronicidad %.3f: %s (modelo %s, %s)%n",

@@ -1,4 +1,4 @@
-# Compiles and runs PactExample.java against a built libpact.so (ctest c.java).
+# Compiles and runs PactExample.java (with Pact.java, the declarations of pact.h) against a built libpact.so (ctest c.java).
 #   cmake -DJAVAC=... -DJAVA=... -DJNA_JAR=... -DLIBRARY_DIR=<dir of libpact.so> -DWORK_DIR=...
 #         -DASSESSMENT=<assessment.json> -P run_example.cmake
 foreach(_var JAVAC JAVA JNA_JAR LIBRARY_DIR WORK_DIR ASSESSMENT)
@@ -10,7 +10,7 @@ endforeach()
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 execute_process(COMMAND "${JAVAC}" -encoding UTF-8 -Xlint:all -Werror -cp "${JNA_JAR}" -d "${WORK_DIR}"
-                        "${CMAKE_CURRENT_LIST_DIR}/PactExample.java"
+                        "${CMAKE_CURRENT_LIST_DIR}/Pact.java" "${CMAKE_CURRENT_LIST_DIR}/PactExample.java"
                 RESULT_VARIABLE _rc ERROR_VARIABLE _err)
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "javac failed:\n${_err}")
