@@ -328,14 +328,16 @@ AuditVerification verify_audit(const Instrument& instrument, std::istream& audit
       const json& record = found->second[next++];
       if (!same_value(record.at("instrument"), result.at("instrument")))
         problem(case_id, "the result's instrument differs from the audit record's");
-      if (has_risk(result) && result["risk"].contains("model")) {
+      if (result.contains("risk") && result["risk"].is_object() && result["risk"].contains("model")) {
         // The result's stamp also names the instrument the model needs, which the record keeps
-        // once at its top level: compare the model's own identity only.
+        // once at its top level: compare the model's own identity only. A record stamps the
+        // model only when it gave a risk (a section whose status is not "ok" gave none).
         const json& stamp = result["risk"]["model"];
         json model = json::object();
         for (const char* key : {"id", "version", "hash", "status"})
-          if (stamp.contains(key)) model[key] = stamp[key];
-        if (!same_value(record.at("model"), model)) problem(case_id, "the result's model differs from the audit record's");
+          if (stamp.is_object() && stamp.contains(key)) model[key] = stamp[key];
+        if (has_risk(result) ? !same_value(record.at("model"), model) : !record.at("model").is_null())
+          problem(case_id, "the result's model differs from the audit record's");
       }
       if (!result.contains("items"))
         throw ValidationError("/items", "the result has no item responses to recompute its input digest");

@@ -1,6 +1,7 @@
 // Audit records: the chain, the digest of the canonical input (checked with coreutils'
 // sha256sum), tampering detected, results verified against their records.
 #include "pact/audit.hpp"
+#include "pact/formats/result.hpp"
 #include "pact/formats/writers.hpp"
 
 #include "test_support.hpp"
@@ -225,6 +226,66 @@ TEST(Audit, ResultsVerifyAgainstTheirRecords) {
   std::istringstream empty_log(""), results_again(results.str());
   report = pact::verify_audit(f.inst, empty_log, results_again);
   EXPECT_EQ(report.problems.size(), 3u);
+}
+
+TEST(Audit, ResultsWithARiskSectionVerifyAgainstTheirRecords) {
+  Fixture f;
+  // A fourth case without the months in care: the model gives it no risk, its result's risk
+  // section says why and its record states no model, probability or band.
+  std::vector<double> no_months(f.inst.item_count(), pact::missing);
+  no_months[*f.inst.find_item("emp_work_status")] = 3;
+  no_months[*f.inst.find_item("hou_homelessness")] = 2;
+  f.rows.push_back(no_months);
+  f.ids.push_back("case-4");
+  f.dates.push_back("2026-11-04");
+  pact::RiskOptions risk_options;
+  risk_options.counterfactual = false;
+  std::string results;
+  std::ostringstream log;
+  {
+    pact::ResultOptions options;
+    options.items = true;
+    pact::AuditWriter audit(log, f.inst, &f.model);
+    for (std::size_t i = 0; i < f.rows.size(); ++i) {
+      const auto scores = pact::score(f.inst, f.rows[i]);
+      if (i < 3) {
+        const auto risk = pact::score_risk(f.model, f.rows[i], scores, risk_options);
+        pact::append_result_json(results, f.model, f.view(i), scores, risk, options);
+        audit.append(f.view(i), scores, &risk, nullptr, "2026-11-23T09:00:00Z");
+      } else {
+        pact::append_result_json(results, f.model, f.view(i), scores, pact::RiskStatus::missing_duration, options);
+        audit.append(f.view(i), scores, nullptr, nullptr, "2026-11-23T09:00:00Z");
+      }
+      results += '\n';
+    }
+  }
+  const auto lines = lines_of(results);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["risk"]["status"], "ok");
+  EXPECT_EQ(nlohmann::json::parse(lines[3])["risk"]["status"], "missing_duration");
+  std::istringstream audit_in(log.str()), results_in(results);
+  auto report = pact::verify_audit(f.inst, audit_in, results_in);
+  EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems[0].problem);
+  EXPECT_EQ(report.matched, 4u);
+  // A result whose band was edited is caught.
+  auto edited = lines;
+  auto result = nlohmann::json::parse(edited[1]);
+  result["risk"]["band"]["id"] = "low";
+  edited[1] = result.dump();
+  std::istringstream audit_again(log.str()), edited_in(join(edited));
+  report = pact::verify_audit(f.inst, audit_again, edited_in);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].line, 2u);
+  EXPECT_NE(report.problems[0].problem.find("outputs differ"), std::string::npos);
+  // And so is one claiming another model version.
+  edited = lines;
+  result = nlohmann::json::parse(edited[0]);
+  result["risk"]["model"]["version"] = "9.9.9";
+  edited[0] = result.dump();
+  std::istringstream audit_third(log.str()), other_model(join(edited));
+  report = pact::verify_audit(f.inst, audit_third, other_model);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_NE(report.problems[0].problem.find("model differs"), std::string::npos);
 }
 
 }  // namespace

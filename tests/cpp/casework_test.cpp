@@ -191,6 +191,52 @@ TEST(Casework, CaseloadTimelinesGroupAndOrderByDate) {
   EXPECT_EQ(out.cases[1].current_alerts.size(), 1u);  // 212 days since 02-01
 }
 
+TEST(Casework, PriorityCaseIsTheLatestAssessmentWithItsWorsening) {
+  const auto& inst = alerting();
+  // The caseload of CaseloadTimelinesGroupAndOrderByDate (row 6 cannot be scored, row 5 has a
+  // bad date).
+  pact::RowMatrix x(7, 6);
+  x << 4, 1, 12, 0, 100, 5, 1, 0, 0, 0, 100, 0, 2, 0, 0, 0, 100, 0, 4, 1, 30, 0, 100, 10, 1, 0, 0, 0, 100, 0, 1, 0,
+      0, 0, 100, 0, 9, 0, 0, 0, 100, 0;
+  const std::vector<std::string> ids = {"a", "b", "a", "a", "b", "c", "c"};
+  const std::vector<std::string> dates = {"2026-03-01", "2026-01-01", "2026-01-01", "2026-06-01",
+                                          "2026-02-01", "2026-02-30", "2026-01-01"};
+  const auto changes = pact::caseload_changes(inst, nullptr, pact::view_rows(x), ids, dates, "2026-09-01");
+  ASSERT_EQ(changes.cases.size(), 2u);
+  auto latest = [&](const pact::CaseTimeline& t) {
+    return std::span<const double>(x.row(static_cast<Eigen::Index>(t.rows.back())).data(), inst.item_count());
+  };
+  std::vector<std::size_t> top = {99};
+  // a: latest row 3, composite .5*1 + .25*1 = .75 (level high), up from .5625 at
+  // row 0: worsening .1875; its four current alerts (see above). No model: no band, no factors.
+  const auto a = pact::priority_case(inst, nullptr, changes.cases[0], latest(changes.cases[0]), "north", &top);
+  EXPECT_EQ(a.case_id, "a");
+  EXPECT_EQ(a.group, "north");
+  EXPECT_EQ(a.band, -1);
+  EXPECT_TRUE(std::isnan(a.probability));
+  EXPECT_EQ(a.level, 2);
+  EXPECT_DOUBLE_EQ(a.composite, 0.75);
+  EXPECT_DOUBLE_EQ(a.worsening, 0.1875);
+  EXPECT_EQ(a.alerts, 4u);
+  EXPECT_TRUE(top.empty());
+  // b: latest row 4, every severity 0: composite 0 (level low), no worsening, one alert (overdue).
+  const auto b = pact::priority_case(inst, nullptr, changes.cases[1], latest(changes.cases[1]));
+  EXPECT_EQ(b.case_id, "b");
+  EXPECT_EQ(b.group, "");
+  EXPECT_EQ(b.level, 0);
+  EXPECT_DOUBLE_EQ(b.composite, 0.0);
+  EXPECT_DOUBLE_EQ(b.worsening, 0.0);
+  EXPECT_EQ(b.alerts, 1u);
+  // An improvement is no worsening: b's first assessment against a worse one before it.
+  pact::RowMatrix y = x;
+  y.row(1) << 4, 1, 30, 0, 100, 10;  // b on 2026-01-01 at its worst; 2026-02-01 calm
+  const auto improved = pact::caseload_changes(inst, nullptr, pact::view_rows(y), ids, dates, "");
+  const auto b2 = pact::priority_case(inst, nullptr, improved.cases[1],
+                                      std::span<const double>(y.row(4).data(), inst.item_count()));
+  EXPECT_LT(improved.cases[1].changes.back().composite_change, 0.0);
+  EXPECT_DOUBLE_EQ(b2.worsening, 0.0);
+}
+
 TEST(Casework, PrioritisationOrderIsLexicographicAndDeterministic) {
   std::vector<pact::PriorityCase> cases(6);
   cases[0] = {"c0", "leon", 2, 0.60, 2, 0.5, 0.00, 0};

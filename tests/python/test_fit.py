@@ -3,6 +3,8 @@ frequency weights), the discrete-time hazard form against Logit on person-month 
 here in numpy. Agreement on params, bse and llf to 1e-6 relative. The features of the default
 model come from the independent numpy implementation (reference_risk.py), not from pact."""
 
+import datetime
+import pickle
 import warnings
 
 import numpy as np
@@ -14,6 +16,7 @@ from scipy.special import expit
 import caseload
 import pact
 import reference_risk
+from conftest import DATA_DIR
 
 RTOL = 1e-6
 BANDS = [1, 7, 13, 25, 49]
@@ -181,14 +184,116 @@ def test_fit_errors():
         pact.fit(df, outcome="y", features=["x2"], form="discrete_hazard", duration="x3", followup="months")
 
 
-def test_to_model_waits_for_the_calibration_api():
+def test_simulate_fit_to_model_score_agrees_with_statsmodels_on_person_months(tmp_path):
+    # A caseload from pact's simulator, fitted with the default model as template: the fit is
+    # pact::calibrate, so params, bse and llf are those of the model to_model() returns.
+    sim = pact.simulate(6000, seed=12)
+    fit = pact.fit(sim, outcome="left_care", form="discrete_hazard", followup="followup_months")
+    template = pact.RiskModel.default()
+    x = sim[template.instrument.item_ids].to_numpy()
+    values, _ = reference_risk.features(caseload.MODEL, caseload.INSTRUMENT, x)
+    t0 = np.floor(sim["tic_months_in_care"].to_numpy()).astype(int)
+    followed, left = sim["followup_months"].to_numpy(), sim["left_care"].to_numpy()
+    X, y = caseload.expand_person_months(values, t0, followed, left, BANDS)
+    reference = statsmodels_logit(X, y, list(template.params.index))
+    assert_agrees(fit, reference)
+    assert fit.person_months == len(y) and fit.events == y.sum() and fit.n_cases == len(sim)
+
+    model = fit.to_model(version="1.1.0", fitted_on="simulated caseload, seed 12", fitted_at="2026-03-01",
+                         notes="agreement test", name="PACT chronicity (test calibration)")
+    assert isinstance(model, pact.RiskModel) and model.id == template.id and model.version == "1.1.0"
+    provenance = model.provenance
+    assert provenance["status"] == model.status == "calibrated"
+    assert provenance["fitted_on"] == "simulated caseload, seed 12" and provenance["fitted_at"] == "2026-03-01"
+    assert provenance["n_cases"] == len(sim) and provenance["n_rows"] == len(y)
+    assert provenance["notes"] == "agreement test"
+    assert provenance["metrics"]["auc"] == fit.evaluation["auc"]
+    assert model.name("en") == model.name("es") == "PACT chronicity (test calibration)"
+    # The written coefficients are the fit's, bit for bit (shortest round-trip decimals).
+    assert model.params.tolist() == fit.params.tolist()
+    assert model.features()["se"].tolist() == fit.bse.iloc[len(BANDS):].tolist()
+    assert model.baseline()["se"].tolist() == fit.bse.iloc[:len(BANDS)].tolist()
+    # The model scores: its probability is the independent numpy formula's with the fitted
+    # coefficients, from the model file it saves.
+    path = tmp_path / "calibrated.json"
+    model.save(path)
+    reloaded = pact.RiskModel.load(path)
+    assert reloaded == model
+    # It pickles (by its canonical JSON) as every model does: Dask and multiprocessing carry it.
+    assert pickle.loads(pickle.dumps(model)) == model and pact.RiskModel.from_json(model.to_json()) == model
+    scored = pact.score(sim.head(500), model=reloaded)
+    expected = reference_risk.risk(path, caseload.INSTRUMENT, x[:500])
+    np.testing.assert_allclose(scored["risk"].to_numpy(), expected["probability"], rtol=1e-10)
+    # Every case of the simulation has an observed outcome (36 months >= the 24-month horizon).
+    assert fit.evaluation["n"] == len(sim) and fit.evaluation["notes"] == []
+
+
+def test_logistic_template_fit_to_model_agrees_with_statsmodels():
+    instrument_path = DATA_DIR / "instruments" / "small.json"
+    model_path = DATA_DIR / "models" / "logistic.json"
+    instrument = pact.Instrument.load(instrument_path)
+    template = pact.RiskModel.load(model_path, instrument)
+    sim = pact.simulate(5000, seed=13, model=template)
+    fit = pact.fit(sim, outcome="chronic", model=template)
+    x = sim[instrument.item_ids].to_numpy()
+    values, _ = reference_risk.features(model_path, instrument_path, x)
+    reference = statsmodels_logit(np.column_stack([np.ones(len(sim)), values]), sim["chronic"].to_numpy(),
+                                  ["intercept"] + template.feature_ids)
+    assert_agrees(fit, reference)
+    model = fit.to_model(version="0.4.0", fitted_on="simulated", fitted_at="2026-03-01")
+    assert model.form == "logistic" and model.status == "calibrated"
+    assert model.params.tolist() == fit.params.tolist()
+    assert "n_rows" not in model.provenance or model.provenance["n_rows"] is None
+    # Without fitted_at the date is today's in UTC, as `pact fit` writes it.
+    before = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    dated = fit.to_model(version="0.4.0", fitted_on="simulated")
+    after = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    assert dated.provenance["fitted_at"] in (before, after)
+
+
+def test_sample_median_references_and_frequency_weights():
+    sim = pact.simulate(3000, seed=14)
+    fit = pact.fit(sim, outcome="left_care", form="discrete_hazard", followup="followup_months",
+                   references="sample_median")
+    template = pact.RiskModel.default()
+    x = sim[template.instrument.item_ids].to_numpy()
+    values, imputed = reference_risk.features(caseload.MODEL, caseload.INSTRUMENT, x)
+    medians = [np.median(values[~imputed[:, k], k]) for k in range(values.shape[1])]
+    # numpy's median of features computed independently (equal up to the last bit of a sum).
+    np.testing.assert_allclose(fit.references.to_numpy(), medians, rtol=1e-12, atol=1e-15)
+    model = fit.to_model(version="1.0.1", fitted_on="simulated", fitted_at="2026-03-01")
+    assert model.features()["reference"].tolist() == fit.references.tolist()
+    assert "references = sample medians" in model.provenance["method"]
+    # Frequency weights of 2 give the same coefficients as every case twice.
+    weighted = pact.fit(sim.assign(w=2.0), outcome="left_care", form="discrete_hazard", followup="followup_months",
+                        weights="w")
+    doubled = pact.fit(pd.concat([sim, sim]), outcome="left_care", form="discrete_hazard", followup="followup_months")
+    np.testing.assert_allclose(weighted.params, doubled.params, rtol=1e-9)
+    np.testing.assert_allclose(weighted.bse, doubled.bse, rtol=1e-9)
+
+
+def test_to_model_says_why_a_fit_has_no_model():
     df, rng = covariate_frame(500, 8)
     df["y"] = (rng.random(500) < 0.4).astype(float)
-    result = pact.fit(df, outcome="y", features=["x1"])
-    with pytest.raises(NotImplementedError, match="calibration"):
-        result.to_model()
-
-
-def test_simulate_waits_for_the_simulator():
-    with pytest.raises(NotImplementedError, match="simulation.hpp"):
-        pact.simulate(100, seed=1)
+    with pytest.raises(ValueError, match=r"columns of the data \(features=\)"):
+        pact.fit(df, outcome="y", features=["x1"]).to_model(version="1.0.0", fitted_on="x", fitted_at="2026-01-01")
+    sim = pact.simulate(2000, seed=15)
+    logistic_on_hazard = pact.fit(sim, outcome="chronic")
+    assert logistic_on_hazard.evaluation is None
+    with pytest.raises(ValueError, match="is a discrete_hazard model; fit form='discrete_hazard'"):
+        logistic_on_hazard.to_model(version="1.0.0", fitted_on="x", fitted_at="2026-01-01")
+    other_bands = pact.fit(sim, outcome="left_care", form="discrete_hazard", followup="followup_months",
+                           bands=[1, 13, 49])
+    with pytest.raises(ValueError, match="bands= differ"):
+        other_bands.to_model(version="1.0.0", fitted_on="x", fitted_at="2026-01-01")
+    fit = pact.fit(sim, outcome="left_care", form="discrete_hazard", followup="followup_months")
+    with pytest.raises(pact.ValidationError) as e:
+        fit.to_model(version="1.0", fitted_on="x", fitted_at="2026-01-01")
+    assert e.value.where == "/version"
+    with pytest.raises(pact.ValidationError) as e:
+        fit.to_model(version="1.0.0", fitted_on="x", fitted_at="2026-02-30")
+    assert e.value.where.startswith("/provenance/fitted_at")
+    with pytest.raises(ValueError, match=r"row 'sim-000001': a case that left care must have been followed"):
+        bad = sim.copy()
+        bad.loc["sim-000001", ["followup_months", "left_care"]] = [0, 1]
+        pact.fit(bad, outcome="left_care", form="discrete_hazard", followup="followup_months")

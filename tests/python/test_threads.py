@@ -1,4 +1,4 @@
-"""Batch work releases the GIL: Python threads scoring (or fitting) at the same time give the
+"""Batch work releases the GIL: Python threads scoring, fitting or simulating at the same time give the
 results of a single call, and while one thread is inside pact the others keep running Python.
 
 A thread that held the GIL for a whole C++ batch would stop every other thread for as long as
@@ -111,3 +111,29 @@ def test_eight_threads_share_a_million_rows():
     assert sum(len(s) for s in shares) == 1_000_000
     together = pd.concat(shares, ignore_index=True)
     assert_frames_identical(together, expected)
+
+
+def test_other_threads_run_while_a_caseload_is_simulated():
+    from pact import _pact
+
+    model = pact.RiskModel.default()
+    raw, seconds, gap = largest_gap_while(lambda: _pact.simulate(model._native, 3, 0, 200000, 1))
+    assert len(raw["case_ids"]) == 200000
+    assert seconds > 0.05, "the simulation is too small to tell"
+    assert gap < 0.5 * seconds, f"another thread stalled {gap:.3f} s during a {seconds:.3f} s simulation"
+
+
+def test_threads_simulating_at_once_give_the_caseload_of_one_call():
+    expected = pact.simulate(30000, seed=8, threads=1)
+    results = [None] * 3
+
+    def work(k):
+        results[k] = pact.simulate(30000, seed=8, threads=1 + k % 2)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        pd.testing.assert_frame_equal(r, expected)

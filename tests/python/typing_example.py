@@ -30,3 +30,21 @@ def report(frame: pd.DataFrame) -> dict[str, float]:
         "rows": float(len(validation) + len(curve) + len(one) + len(explained)),
         "ax": float(ax is not None),
     }
+
+
+def casework(path: str) -> int:
+    sim: pd.DataFrame = pact.simulate(1000, seed=3, threads=2, true_risk=True, monthly_dropout=0.01)
+    fit: pact.FitResult = pact.fit(sim, outcome="left_care", form="discrete_hazard", followup="followup_months")
+    model: pact.RiskModel = fit.to_model(version="1.1.0", fitted_on="simulated", fitted_at="2026-03-01")
+    model.save(path + ".json")
+    model.to_bundle(path + ".bundle")
+    again: pact.RiskModel = pact.RiskModel.load_bundle(path + ".bundle")
+    changes: pd.DataFrame = pact.changes(sim.assign(date="2026-01-01"), as_of="2026-06-01", lang="en")
+    order: pd.DataFrame = pact.prioritise(sim, capacity=10, by="territory", capacity_by={"leon": 3}, date=None)
+    override = pact.Override("band", "high", "ts-1", "Eviction notice").validate(model=again)
+    with pact.AuditLog(path + ".audit.jsonl", model=model) as log:
+        result: dict = pact.score_one({"emp_work_status": 4, "tic_months_in_care": 3}, model=model, audit=log,
+                                      override=override)
+    report: pact.AuditReport = pact.verify_audit(path + ".audit.jsonl", results=[result])
+    table: pd.DataFrame = metrics.override_report(order["band"], [None] * len(order), by=order["territory"])
+    return len(changes) + len(table) + report.matched + int(report.ok)

@@ -3,8 +3,10 @@
 Scores assessments against an instrument (dimension scores with coverage, a composite index,
 its severity level, critical factors) and a chronicity-risk model (the probability of still
 being in care at the horizon, its band, the factors that raise it), measures caseloads with the
-Alkire-Foster counting method, fits and validates the risk model, and works with pandas and
-numpy in and out. The computations are pact's C++ library; this package is a thin shell.
+Alkire-Foster counting method, fits, calibrates and validates the risk model, simulates
+caseloads, supports proactive casework (changes and alerts between assessments, the order of
+proactive contact, professional overrides, audit records), and works with pandas and numpy in
+and out. The computations are pact's C++ library; this package is a thin shell.
 
 >>> import pact
 >>> inst = pact.Instrument.default()
@@ -29,16 +31,19 @@ from ._pact import (  # noqa: F401  (re-exported)
     __version__,
 )
 from . import metrics, plot
+from .casework import AuditLog, AuditReport, Override, changes, prioritise, prioritize, verify_audit
 from .counting import AlkireFoster, alkire_foster
 from .fitting import FitResult, fit
 from .instrument import Instrument
 from .risk import RiskModel
 from .scoring import score, score_one
-from .simulation import simulate
+from .simulation import simulate, simulation_options
 
 
 __all__ = [
     "AlkireFoster",
+    "AuditLog",
+    "AuditReport",
     "Error",
     "FitError",
     "FitResult",
@@ -46,15 +51,21 @@ __all__ = [
     "InvalidArgument",
     "IoError",
     "LimitError",
+    "Override",
     "ParseError",
     "RiskModel",
     "ValidationError",
     "alkire_foster",
+    "changes",
     "fit",
     "metrics",
     "plot",
+    "prioritise",
+    "prioritize",
     "score",
     "score_one",
     "simulate",
+    "simulation_options",
+    "verify_audit",
     "__version__",
 ]

@@ -49,6 +49,12 @@ class Instrument:
     def parse(json_text: str) -> Instrument: ...
     @staticmethod
     def bundled() -> Instrument: ...
+    @staticmethod
+    def read_bundle(path: str) -> Instrument: ...
+    @staticmethod
+    def parse_bundle(bytes: bytes) -> Instrument: ...
+    def write_bundle(self, path: str) -> None: ...
+    def bundle_bytes(self) -> bytes: ...
     @property
     def id(self) -> str: ...
     @property
@@ -83,6 +89,12 @@ class RiskModel:
     def parse(json_text: str, instrument: Instrument) -> RiskModel: ...
     @staticmethod
     def bundled() -> RiskModel: ...
+    @staticmethod
+    def read_bundle(path: str) -> RiskModel: ...
+    @staticmethod
+    def parse_bundle(bytes: bytes) -> RiskModel: ...
+    def write_bundle(self, path: str) -> None: ...
+    def bundle_bytes(self) -> bytes: ...
     @property
     def id(self) -> str: ...
     @property
@@ -201,3 +213,156 @@ def score_assessment_json(
     items: bool = ...,
     model: Optional[RiskModel] = ...,
 ) -> str: ...
+
+class Calibration:
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+    @property
+    def fit(self) -> dict[str, Any]: ...
+    @property
+    def n_cases(self) -> int: ...
+    @property
+    def n_rows(self) -> int: ...
+    @property
+    def n_evaluated(self) -> int: ...
+    @property
+    def evaluation(self) -> dict[str, Any]: ...
+    @property
+    def references(self) -> list[float]: ...
+    @property
+    def method(self) -> str: ...
+    def model_json(
+        self,
+        version: str,
+        fitted_on: str,
+        fitted_at: str,
+        notes: str = ...,
+        name: Sequence[tuple[str, str]] = ...,
+        description: Sequence[tuple[str, str]] = ...,
+    ) -> str: ...
+    def model(
+        self,
+        version: str,
+        fitted_on: str,
+        fitted_at: str,
+        notes: str = ...,
+        name: Sequence[tuple[str, str]] = ...,
+        description: Sequence[tuple[str, str]] = ...,
+    ) -> RiskModel: ...
+
+def calibrate(
+    spec: RiskModel,
+    responses: npt.ArrayLike,
+    chronic: Optional[npt.ArrayLike] = ...,
+    followup_months: Optional[npt.ArrayLike] = ...,
+    left_care: Optional[npt.ArrayLike] = ...,
+    weights: Optional[npt.ArrayLike] = ...,
+    l2: float = ...,
+    references: str = ...,
+    max_iterations: int = ...,
+    tolerance: float = ...,
+    metric_bins: int = ...,
+    threads: int = ...,
+) -> Calibration: ...
+
+simulation_block_cases: int
+
+def simulation_defaults(generic: bool = ...) -> dict[str, Any]: ...
+def simulate(
+    model: RiskModel,
+    seed: int,
+    first_case: int,
+    count: int,
+    threads: int = ...,
+    generic: bool = ...,
+    item_noise: Optional[float] = ...,
+    missing_rate: Optional[float] = ...,
+    followup_months: Optional[int] = ...,
+    monthly_dropout: Optional[float] = ...,
+    general_loading: Optional[float] = ...,
+    keep_latent: bool = ...,
+    dimensions: Optional[Sequence[tuple[str, float, float, float]]] = ...,
+    item_shifts: Optional[Sequence[tuple[str, float]]] = ...,
+    attributes: Optional[Sequence[tuple[str, Sequence[tuple[str, float, Sequence[tuple[str, float]]]]]]] = ...,
+) -> dict[str, Any]: ...
+
+def is_date(text: str) -> bool: ...
+def caseload_changes(
+    instrument: Instrument,
+    model: Optional[RiskModel],
+    responses: npt.ArrayLike,
+    case_ids: Sequence[str],
+    dates: Sequence[str],
+    as_of: str = ...,
+    lang: str = ...,
+) -> dict[str, Any]: ...
+def prioritise(
+    instrument: Instrument,
+    model: Optional[RiskModel],
+    responses: npt.ArrayLike,
+    case_ids: Sequence[str],
+    dates: Optional[Sequence[str]],
+    groups: Optional[Sequence[str]],
+    as_of: str = ...,
+    capacity: int = ...,
+    capacity_by_group: Sequence[tuple[str, int]] = ...,
+    per_group: bool = ...,
+    lang: str = ...,
+) -> dict[str, Any]: ...
+def validate_override(
+    instrument: Instrument,
+    model: Optional[RiskModel],
+    target: str,
+    value: str,
+    professional_id: str,
+    timestamp: str,
+    reason: str,
+) -> None: ...
+
+def apply_override_json(
+    instrument: Instrument,
+    model: Optional[RiskModel],
+    result_json: str,
+    target: str,
+    value: str,
+    professional_id: str,
+    timestamp: str,
+    reason: str,
+) -> str: ...
+
+max_override_reason_length: int
+
+def utc_now() -> str: ...
+def override_report(
+    original: npt.ArrayLike,
+    final: npt.ArrayLike,
+    outcome: npt.ArrayLike,
+    group_codes: Optional[npt.ArrayLike] = ...,
+    group_names: Optional[Sequence[str]] = ...,
+) -> dict[str, Any]: ...
+
+class AuditChain:
+    def __init__(self, instrument: Instrument, model: Optional[RiskModel], previous: str, next_sequence: int) -> None: ...
+    @property
+    def last_record_digest(self) -> str: ...
+    @property
+    def records(self) -> int: ...
+    def append(
+        self,
+        assessment_json: str,
+        override: Optional[Sequence[str]] = ...,
+        timestamp: str = ...,
+        lang: str = ...,
+        items: bool = ...,
+    ) -> tuple[str, str]: ...
+
+def audit_log_tail(path: str) -> tuple[str, int]: ...
+
+audit_genesis: str
+
+def verify_audit(
+    instrument: Optional[Instrument],
+    log: str,
+    log_is_path: bool,
+    results: Optional[str] = ...,
+    results_are_path: bool = ...,
+) -> dict[str, Any]: ...

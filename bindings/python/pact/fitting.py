@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from statistics import NormalDist
+from collections.abc import Mapping
 from typing import Optional, Sequence, Union
 
 import numpy as np
@@ -25,14 +27,15 @@ class FitResult:
     """A fitted logistic regression: the logistic form at a horizon, or the discrete-time hazard
     of leaving care on person-months. Attributes follow statsmodels' results: ``params``,
     ``bse``, ``tvalues`` (z), ``pvalues``, ``llf``, ``nobs``, ``cov_params()``,
-    ``conf_int()`` and ``summary()``.
+    ``conf_int()`` and ``summary()``. A fit of a template model's specification also has
+    ``to_model()``, ``evaluation`` and ``references``.
 
     Standard errors come from the observed information at the estimate; with ``l2 > 0`` they
     are those of the penalised likelihood (the inverse of X'WX + l2 * P).
     """
 
     def __init__(self, raw: dict, form: str, l2: float, template: Optional[RiskModel], feature_ids: list,
-                 n_cases: int, band_starts: Optional[list]):
+                 n_cases: int, band_starts: Optional[list], calibration=None, no_model_reason: str = ""):
         names = list(raw["column_names"])
         self.form = form
         self.l2 = float(l2)
@@ -52,6 +55,33 @@ class FitResult:
         self.band_starts = list(band_starts) if band_starts is not None else None
         self.feature_ids = list(feature_ids)
         self.template = template
+        self._calibration = calibration
+        self._no_model_reason = no_model_reason
+
+    @property
+    def evaluation(self) -> Optional[dict]:
+        """The fitted model's apparent performance on the cases it was fitted on whose outcome at
+        the horizon is observed (docs/calibration.md, "Evaluation"): ``n`` (= ``n_evaluated``),
+        ``events``, ``prevalence``, ``auc``, ``brier``, ``calibration_intercept``,
+        ``calibration_slope``, ``ece`` and ``notes``; None when the fit has no model
+        (see :meth:`to_model`)."""
+        if self._calibration is None:
+            return None
+        m = self._calibration.evaluation
+        calibration = m["calibration"] or {}
+        return {
+            "n": m["n"], "events": m["events"], "prevalence": m["prevalence"], "auc": m["auc"], "brier": m["brier"],
+            "calibration_intercept": calibration.get("intercept"), "calibration_slope": calibration.get("slope"),
+            "ece": m["ece"], "notes": list(m["notes"]),
+        }
+
+    @property
+    def references(self) -> Optional[pd.Series]:
+        """The features' references as the model will be written (the template's, or the sample
+        medians with ``references="sample_median"``); None when the fit has no model."""
+        if self._calibration is None:
+            return None
+        return pd.Series(self._calibration.references, index=self.feature_ids, name="reference")
 
     @property
     def tvalues(self) -> pd.Series:
@@ -86,19 +116,50 @@ class FitResult:
             }
         )
 
-    def to_model(self, **metadata) -> RiskModel:
-        """The fitted coefficients as a RiskModel (the template's features, bands and
-        instrument), with provenance "calibrated", ready to score and to save as JSON.
+    def to_model(self, *, version: str, fitted_on: str, fitted_at: Optional[str] = None, notes: str = "",
+                 name: Union[str, Mapping[str, str], None] = None,
+                 description: Union[str, Mapping[str, str], None] = None) -> RiskModel:
+        """The fitted model: the template's features, duration bands, horizon, bands and labels
+        with this fit's coefficients and standard errors, written by pact's calibration API
+        (``pact::calibrate``, docs/calibration.md) and loaded back, ready to score, save, bundle.
 
-        Not available yet: writing a fitted model is the job of pact's calibration API
-        (``include/pact/calibration.hpp``), which is not part of this build. Raises
-        NotImplementedError until it is.
+        The model is written from the same fit that gave ``params``, ``bse`` and ``llf``. Its
+        provenance is ``"calibrated"``: `fitted_on` (what data: never personal data),
+        `fitted_at` (``YYYY-MM-DD``; by default today's date in UTC, as ``pact fit`` does), the
+        method, the number of cases and rows, and the evaluation metrics (:attr:`evaluation`);
+        `notes` when given. `version` is the new
+        model's semantic version (its id stays the template's); `name` and `description`
+        replace the template's (a text for every language of the model, or one per language).
+
+        Available when the fit used a template model's own specification (``features`` not
+        given, the template's form, duration item and duration bands); otherwise ValueError
+        says which.
+
+        >>> import pact
+        >>> sim = pact.simulate(3000, seed=11)
+        >>> fit = pact.fit(sim, outcome="left_care", form="discrete_hazard", followup="followup_months")
+        >>> model = fit.to_model(version="1.1.0", fitted_on="simulated caseload", fitted_at="2026-03-01")
+        >>> model.status, model.version, bool((model.params == fit.params).all())
+        ('calibrated', '1.1.0', True)
         """
-        raise NotImplementedError(
-            "FitResult.to_model() needs pact's C++ calibration API (include/pact/calibration.hpp: fitting a "
-            "whole risk model and writing its JSON), which is not in this build yet; until then use "
-            ".params, .bse and .summary()"
-        )
+        if self._calibration is None:
+            raise ValueError(f"this fit has no model to write: {self._no_model_reason}")
+        languages = self.template.languages if self.template is not None else []
+
+        def label(value, what):
+            if value is None:
+                return []
+            if isinstance(value, str):
+                return [(lang, value) for lang in languages]
+            if isinstance(value, Mapping):
+                return [(str(k), str(v)) for k, v in value.items()]
+            raise TypeError(f"{what} must be a text or a mapping of languages to texts")
+
+        if fitted_at is None:
+            fitted_at = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+        native = self._calibration.model(str(version), str(fitted_on), str(fitted_at), str(notes),
+                                         label(name, "name"), label(description, "description"))
+        return RiskModel(native)
 
     def __repr__(self) -> str:
         return (f"<pact.FitResult {self.form}: {len(self.params)} coefficients, nobs={self.nobs:g}, "
@@ -147,12 +208,22 @@ def fit(
     bands: Optional[Sequence[int]] = None,
     weights: Optional[Column] = None,
     missing: str = "impute",
+    references: str = "keep",
     threads: int = 0,
     max_iterations: int = 100,
     tolerance: float = 1e-8,
 ) -> FitResult:
     """Fits the chronicity-risk model's coefficients on a caseload with observed outcomes, by
     Newton's method in C++ (the GIL is released meanwhile).
+
+    When the fit follows a template model's own specification (its features, its form, its
+    duration item and duration bands: ``features``, ``duration`` and ``bands`` not given, and
+    `form` the template's), it is pact's calibration (``pact::calibrate``,
+    docs/calibration.md): the coefficients, standard errors and log-likelihood reported here
+    are those of the fit that writes the calibrated model, which :meth:`FitResult.to_model`
+    returns, and :attr:`FitResult.evaluation` holds its apparent performance. Otherwise (columns
+    of `data` as features, another form, other bands) it is the same regression without a model
+    to write.
 
     Parameters
     ----------
@@ -175,7 +246,7 @@ def fit(
         feature is computed from the responses exactly as scoring computes it.
     features : list of column names, optional
         Fit on these columns of `data` instead of the template's features (to_model() then
-        has no features to write).
+        has no model to write).
     followup : column name or values
         Hazard form: months the case was followed after the assessment (whole months >= 0).
     duration : column name or values, optional
@@ -185,10 +256,15 @@ def fit(
         Hazard form: first month of each duration band, from 1; by default the template's
         (or 1, 7, 13, 25, 49).
     weights : column name or values, optional
-        Logistic form: frequency weights (a row counts as that many cases).
+        Frequency weights (a row counts as that many cases; in the hazard form each of a case's
+        person-months carries its weight). The hazard form takes them when it writes a model.
     missing : {"impute", "drop"}
         A feature whose input is missing takes its reference value, as in scoring
         (``"impute"``), or the row is left out (``"drop"``).
+    references : {"keep", "sample_median"}
+        The references of the written model: the template's, or each feature's median over the
+        cases where it is not imputed (then imputed values take the new reference before the
+        fit, as the model will impute them).
 
     Returns
     -------
@@ -210,20 +286,34 @@ def fit(
         raise ValueError(f"form must be 'logistic' or 'discrete_hazard', got {form!r}")
     if missing not in ("impute", "drop"):
         raise ValueError(f"missing must be 'impute' or 'drop', got {missing!r}")
+    if references not in ("keep", "sample_median"):
+        raise ValueError(f"references must be 'keep' or 'sample_median', got {references!r}")
     if not (l2 >= 0.0 and math.isfinite(l2)):
         raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
     if model is not None and not isinstance(model, RiskModel):
         raise TypeError(f"model must be a pact.RiskModel, got {type(model).__name__}")
     template = model or RiskModel.default()
+    if form == "logistic" and (followup is not None or duration is not None or bands is not None):
+        raise ValueError("followup, duration and bands belong to the discrete_hazard form")
+    if form == "discrete_hazard" and followup is None:
+        raise ValueError("the discrete_hazard form needs followup= (months followed after the assessment)")
+    if isinstance(duration, str) and duration == template.duration_item:
+        duration = None  # the template's own duration item, read from the responses
+
+    no_model = _why_no_model(template, form, features, duration, bands)
+    calibrating = not no_model
+    if not calibrating and references != "keep":
+        raise ValueError(f"references= applies to fits that write a model, and this one cannot: {no_model}")
 
     matrix = None
+    X = None
     if features is None:
         matrix, index = response_matrix(data, template.instrument)
-        out = _pact.score_risk_batch(template._native, matrix, threads, feature_values=True)
+        out = _pact.score_risk_batch(template._native, matrix, threads, feature_values=not calibrating)
         bad, message = row_problems(out, template.instrument, template, matrix, index)
         if len(bad):
             raise_first(bad, message)
-        X = out["feature_values"]
+        X = out.get("feature_values")
         feature_ids = template.feature_ids
         keep = out["imputed_features"] == 0 if missing == "drop" else None
     else:
@@ -241,13 +331,19 @@ def fit(
             i, j = (int(v[0]) for v in np.nonzero(~finite))
             raise ValueError(f"feature {feature_ids[j]!r}, row {index[i]!r}: {X[i, j]!r} is not a finite number "
                              "(drop such rows with missing='drop')")
-    n = X.shape[0]
+    n = len(index)
     y = _column(data, outcome, "outcome", n)
+    w = _column(data, weights, "weights", n) if weights is not None else None
 
     if form == "logistic":
-        if followup is not None or duration is not None or bands is not None:
-            raise ValueError("followup, duration and bands belong to the discrete_hazard form")
-        w = _column(data, weights, "weights", n) if weights is not None else None
+        if calibrating:
+            _check_binary(y, index, "1 (still in care at the horizon) or 0 (not)")
+            if keep is not None:
+                matrix, y, w = matrix[keep], y[keep], (w[keep] if w is not None else None)
+            calibration = _pact.calibrate(template._native, matrix, chronic=y, weights=w, l2=l2, references=references,
+                                          max_iterations=max_iterations, tolerance=tolerance, threads=threads)
+            return FitResult(calibration.fit, form, l2, template, feature_ids, matrix.shape[0], None,
+                             calibration=calibration)
         if keep is not None:
             X, y, w = X[keep], y[keep], (w[keep] if w is not None else None)
         design = np.empty((X.shape[0], X.shape[1] + 1))
@@ -255,34 +351,76 @@ def fit(
         design[:, 1:] = X
         raw = _pact.fit_logistic(design, y, w, None, l2, [0], ["intercept"] + feature_ids, max_iterations,
                                  tolerance, threads)
-        return FitResult(raw, form, l2, template if features is None else None, feature_ids, X.shape[0], None)
+        return FitResult(raw, form, l2, template if features is None else None, feature_ids, X.shape[0], None,
+                         no_model_reason=no_model)
 
-    if weights is not None:
-        raise ValueError("frequency weights are supported for the logistic form only")
-    if followup is None:
-        raise ValueError("the discrete_hazard form needs followup= (months followed after the assessment)")
+    if weights is not None and not calibrating:
+        raise ValueError("frequency weights in the discrete_hazard form need a fit that writes a model "
+                         f"(a template's specification); this one cannot: {no_model}")
     months_followed = _whole_months(_column(data, followup, "followup", n), "followup", index, floor=False)
     if duration is None:
         if template.duration_item is None:
             raise ValueError(f"risk model {template.id} has no duration item: give duration= (months in care)")
         if matrix is None:
-            duration = template.duration_item
-            t0_values = _column(data, duration, "duration", n)
+            t0_values = _column(data, template.duration_item, "duration", n)
         else:
             t0_values = matrix[:, template.instrument.item_ids.index(template.duration_item)]
     else:
         t0_values = _column(data, duration, "duration", n)
     t0 = _whole_months(t0_values, "duration", index, floor=True)
-    if not np.isin(y, (0.0, 1.0)).all():
-        i = int(np.flatnonzero(~np.isin(y, (0.0, 1.0)))[0])
-        raise ValueError(f"outcome, row {index[i]!r}: {y[i]!r} is not 0 (censored) or 1 (left care)")
+    _check_binary(y, index, "0 (censored) or 1 (left care)")
+    left_unfollowed = (y == 1.0) & (months_followed == 0)
+    if left_unfollowed.any():
+        i = int(np.flatnonzero(left_unfollowed)[0])
+        raise ValueError(f"outcome, row {index[i]!r}: a case that left care must have been followed for at least "
+                         "the month it left (followup is 0)")
+    if calibrating:
+        if keep is not None:
+            matrix, months_followed, y = matrix[keep], months_followed[keep], y[keep]
+            w = w[keep] if w is not None else None
+        calibration = _pact.calibrate(template._native, matrix, followup_months=months_followed,
+                                      left_care=y.astype(np.uint8), weights=w, l2=l2, references=references,
+                                      max_iterations=max_iterations, tolerance=tolerance, threads=threads)
+        raw = dict(calibration.fit)
+        raw["person_months"] = calibration.n_rows
+        raw["events"] = float(y.sum())
+        return FitResult(raw, form, l2, template, feature_ids, matrix.shape[0], _template_bands(template),
+                         calibration=calibration)
     if bands is None:
-        baseline = template.baseline()
-        bands = list(baseline["from_month"]) if len(baseline) else list(DEFAULT_BAND_STARTS)
+        bands = _template_bands(template)
     band_starts = np.asarray(bands, dtype=np.int32)
     if keep is not None:
         X, t0, months_followed, y = X[keep], t0[keep], months_followed[keep], y[keep]
     raw = _pact.fit_hazard(np.ascontiguousarray(X), t0, months_followed, y.astype(np.uint8), band_starts, l2,
                            feature_ids, max_iterations, tolerance, threads)
     return FitResult(raw, form, l2, template if features is None else None, feature_ids, X.shape[0],
-                     list(band_starts))
+                     list(band_starts), no_model_reason=no_model)
+
+
+def _template_bands(template: RiskModel) -> list:
+    baseline = template.baseline()
+    return [int(b) for b in baseline["from_month"]] if len(baseline) else list(DEFAULT_BAND_STARTS)
+
+
+def _why_no_model(template: RiskModel, form: str, features, duration, bands) -> str:
+    """Why a fit cannot write a model from its template ("" when it can): a model is written
+    from the template's own specification only."""
+    if features is not None:
+        return "it was fitted on columns of the data (features=), not on a template model's features"
+    if form != template.form:
+        return (f"risk model {template.id} is a {template.form} model; fit form={template.form!r} to write a model "
+                f"from it, or give a {form} template (model=)")
+    if duration is not None:
+        return (f"duration= replaces the duration item of risk model {template.id} "
+                f"({template.duration_item}), which a written model reads")
+    if bands is not None and [int(b) for b in bands] != _template_bands(template):
+        return (f"bands= differ from the duration bands of risk model {template.id} "
+                f"({', '.join(map(str, _template_bands(template)))})")
+    return ""
+
+
+def _check_binary(y: np.ndarray, index, expected: str) -> None:
+    bad = ~np.isin(y, (0.0, 1.0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"outcome, row {index[i]!r}: {y[i]!r} is not {expected}")

@@ -1,4 +1,4 @@
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,13 @@ class FitResult:
         feature_ids: list[str],
         n_cases: int,
         band_starts: Optional[list[int]],
+        calibration: Any = ...,
+        no_model_reason: str = ...,
     ) -> None: ...
+    @property
+    def evaluation(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def references(self) -> Optional[pd.Series]: ...
     @property
     def tvalues(self) -> pd.Series: ...
     @property
@@ -42,7 +48,16 @@ class FitResult:
     def cov_params(self) -> pd.DataFrame: ...
     def conf_int(self, alpha: float = ...) -> pd.DataFrame: ...
     def summary(self, alpha: float = ...) -> pd.DataFrame: ...
-    def to_model(self, **metadata: Any) -> RiskModel: ...
+    def to_model(
+        self,
+        *,
+        version: str,
+        fitted_on: str,
+        fitted_at: Optional[str] = ...,
+        notes: str = ...,
+        name: Union[str, Mapping[str, str], None] = ...,
+        description: Union[str, Mapping[str, str], None] = ...,
+    ) -> RiskModel: ...
 
 def fit(
     data: Any,
@@ -57,6 +72,7 @@ def fit(
     bands: Optional[Sequence[int]] = ...,
     weights: Optional[Column] = ...,
     missing: str = ...,
+    references: str = ...,
     threads: int = ...,
     max_iterations: int = ...,
     tolerance: float = ...,

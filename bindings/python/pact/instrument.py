@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Optional
 
@@ -94,9 +95,27 @@ class Instrument:
         """The severity levels of the composite, in increasing order."""
         return pd.DataFrame(self._native.level_table(lang or self.default_language)).set_index("id")
 
-    def to_json(self) -> str:
-        """The canonical JSON (sorted keys, no insignificant whitespace)."""
-        return self._native.canonical_json
+    def to_json(self, indent: Optional[int] = None) -> str:
+        """The instrument as JSON: the canonical text (sorted keys, no insignificant whitespace,
+        the text its content hash is computed on), or indented for reading with `indent`."""
+        if indent is None:
+            return self._native.canonical_json
+        return json.dumps(json.loads(self._native.canonical_json), indent=indent, ensure_ascii=False) + "\n"
+
+    def save(self, path: "str | os.PathLike[str]", indent: Optional[int] = 2) -> None:
+        """Writes the instrument as JSON (UTF-8, indented by default) that :meth:`load` reads back."""
+        with open(os.fspath(path), "w", encoding="utf-8", newline="\n") as out:
+            out.write(self.to_json(indent))
+
+    def to_bundle(self, path: "str | os.PathLike[str]") -> None:
+        """Writes a compiled bundle of the instrument (see :meth:`pact.RiskModel.to_bundle`)."""
+        self._native.write_bundle(os.fspath(path))
+
+    @classmethod
+    def load_bundle(cls, path: "str | os.PathLike[str]") -> "Instrument":
+        """Reads the instrument of a compiled bundle (an instrument bundle, or a model bundle's
+        instrument)."""
+        return cls(_pact.Instrument.read_bundle(os.fspath(path)))
 
     def __reduce__(self):
         return (Instrument.from_json, (self.to_json(),))

@@ -171,3 +171,82 @@ def validate(y, p, by=None, n_bins: int = 10, strategy: str = "uniform", sample_
     for column in _STATISTICS[2:]:
         table[column] = table[column].astype("float64")
     return table
+
+
+_OVERRIDE_COLUMNS = ["n", "overridden", "raised", "lowered", "rate", "outcome_not_overridden", "outcome_raised",
+                     "outcome_lowered", "known_not_overridden", "known_raised", "known_lowered"]
+
+
+def _override_order(original: pd.Series, final: pd.Series, order) -> list:
+    if order is not None:
+        return [str(v) for v in order]
+    if isinstance(original.dtype, pd.CategoricalDtype) and original.dtype.ordered:
+        return [str(v) for v in original.cat.categories]
+    from .instrument import Instrument
+    from .risk import RiskModel
+
+    values = set(original.dropna().astype(str)) | set(final.dropna().astype(str))
+    for candidate in (RiskModel.default().band_ids, Instrument.default().level_ids):
+        if values <= set(candidate):
+            return list(candidate)
+    raise ValueError("give order= (the levels or bands from least to most severe): the values are neither "
+                     "the default model's bands nor the default instrument's levels")
+
+
+def override_report(original, final, outcome=None, by=None, order=None) -> pd.DataFrame:
+    """How professionals overrode pact's level or band (``pact::override_report``; EU AI Act
+    Art. 14, human oversight): for the whole population (row ``"all"``) and, with ``by=``, each
+    subgroup, how many results there were (``n``), how many were ``overridden``, ``raised`` to
+    a more severe value or ``lowered``, the override ``rate``, and, where outcomes are known,
+    the observed share of chronic cases among those not overridden, raised and lowered
+    (``outcome_*``, NaN when none is known; ``known_*`` count them). An override that restates
+    pact's own value counts as not overridden.
+
+    `original` holds the level or band pact gave each case, `final` the one that stands after
+    the professional's review (missing where nobody overrode it); `outcome` 1 (chronic), 0 (not)
+    or NaN (unknown). Severity comes from `order` (ids from least to most severe), else from
+    `original` when it is an ordered categorical (as :func:`pact.score` gives ``band`` and
+    ``level``), else from the default model's bands or the default instrument's levels.
+
+    >>> from pact import metrics
+    >>> metrics.override_report(["low", "high", "high", "medium"],  # doctest: +NORMALIZE_WHITESPACE
+    ...                         [None, "very_high", "medium", "medium"],
+    ...                         outcome=[0, 1, 0, float("nan")])[["n", "overridden", "raised", "lowered", "rate"]]
+           n  overridden  raised  lowered  rate
+    group
+    all    4           2       1        1   0.5
+    """
+    original = pd.Series(original).reset_index(drop=True)
+    final = pd.Series(final, dtype=object if not isinstance(final, pd.Series) else None).reset_index(drop=True)
+    n = len(original)
+    if len(final) != n:
+        raise ValueError(f"final must have one value per case ({n}), got {len(final)}")
+    ids = _override_order(original, final, order)
+    position = {v: i for i, v in enumerate(ids)}
+
+    def codes(values: pd.Series, name: str, allow_missing: bool) -> np.ndarray:
+        out = np.full(n, -1, dtype=np.int32)
+        for i, v in enumerate(values.astype(object)):
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+                if not allow_missing:
+                    raise ValueError(f"{name}, row {i}: missing (every case needs the value pact gave)")
+                continue
+            if str(v) not in position:
+                raise ValueError(f"{name}, row {i}: {v!r} is not one of {', '.join(ids)}")
+            out[i] = position[str(v)]
+        return out
+
+    y = np.full(n, np.nan) if outcome is None else _vector(outcome, "outcome")
+    if len(y) != n:
+        raise ValueError(f"outcome must have one value per case ({n}), got {len(y)}")
+    group_codes_, names = group_codes(by, n)
+    if names is not None and "all" in names:
+        raise ValueError("a group may not be called 'all': that row is the whole sample")
+    report = _pact.override_report(codes(original, "original", False), codes(final, "final", True), y,
+                                   group_codes_, names)
+    rows = {"all": report["total"]}
+    for name, stats in report["groups"]:
+        rows[name] = stats
+    table = pd.DataFrame.from_dict(rows, orient="index")[_OVERRIDE_COLUMNS]
+    table.index.name = "group"
+    return table

@@ -29,3 +29,10 @@ def validate(
     sample_weight: Optional[_Values] = ...,
     threads: int = ...,
 ) -> pd.DataFrame: ...
+def override_report(
+    original: _Values,
+    final: _Values,
+    outcome: Optional[_Values] = ...,
+    by: Optional[_Values] = ...,
+    order: Optional[_Values] = ...,
+) -> pd.DataFrame: ...

@@ -235,13 +235,32 @@ def _json_response(item_id: str, value):
     return value  # anything else goes to pact's reader, which says why it is not a response
 
 
+def assessment_json(case: Mapping, case_id: str = "case") -> str:
+    """The assessment JSON of docs/formats.md for one case given as a mapping of item ids to
+    responses, or as a whole assessment (``{"case_id": ..., "responses": {...}, ...}``)."""
+    if not isinstance(case, Mapping):
+        raise TypeError(f"case must be a mapping of item ids to responses, got {type(case).__name__}")
+    if "responses" in case:
+        assessment = dict(case)
+        responses = assessment["responses"]
+        if not isinstance(responses, Mapping):
+            raise TypeError("the assessment's responses must be a mapping of item ids to responses")
+    else:
+        assessment = {"case_id": case_id}
+        responses = case
+    assessment["responses"] = {str(k): _json_response(str(k), v) for k, v in responses.items()}
+    return json.dumps(assessment)
+
+
 def score_one(
     case: Mapping,
     instrument: Optional[Instrument] = None,
     model: ModelArg = None,
     lang: str = "es",
     case_id: str = "case",
-    items: bool = False,
+    items: Optional[bool] = None,
+    override=None,
+    audit=None,
 ) -> dict:
     """Scores one case and returns pact's result record as a dict: the same JSON the C API and
     the command-line tool write (docs/formats.md, schema docs/schemas/result.schema.json).
@@ -254,6 +273,11 @@ def score_one(
     default model, as for :func:`score`) the record has a ``risk`` section: probability, band,
     survival curve, contributions, top factors and counterfactual.
 
+    `items` adds each item's response and severity (by default only with `audit`). `override`
+    (a :class:`pact.Override`, validated here) is recorded beside pact's scores, which it never
+    changes, under ``"override"``. `audit` (a :class:`pact.AuditLog` of the same instrument and
+    model) appends the case's audit record.
+
     >>> import pact
     >>> r = pact.score_one({"emp_work_status": 4, "hou_homelessness": 1, "tic_months_in_care": 30}, lang="en")
     >>> r["format"], r["instrument"]["id"], r["risk"]["model"]["id"]
@@ -261,19 +285,26 @@ def score_one(
     >>> [d["id"] for d in r["dimensions"]][:3]
     ['employability', 'economic', 'housing']
     """
-    if not isinstance(case, Mapping):
-        raise TypeError(f"case must be a mapping of item ids to responses, got {type(case).__name__}")
     instrument, model = resolve(instrument, model)
-    if "responses" in case:
-        assessment = dict(case)
-        responses = assessment["responses"]
-        if not isinstance(responses, Mapping):
-            raise TypeError("the assessment's responses must be a mapping of item ids to responses")
-    else:
-        assessment = {"case_id": case_id}
-        responses = case
-    assessment["responses"] = {str(k): _json_response(str(k), v) for k, v in responses.items()}
-    text = _pact.score_assessment_json(
-        instrument._native, json.dumps(assessment), lang, items, model._native if model is not None else None
-    )
-    return json.loads(text)
+    if items is None:
+        items = audit is not None
+    text = assessment_json(case, case_id)
+    if override is not None:
+        from .casework import Override
+
+        if not isinstance(override, Override):
+            raise TypeError(f"override must be a pact.Override, got {type(override).__name__}")
+    if audit is not None:
+        from .casework import AuditLog
+
+        if not isinstance(audit, AuditLog):
+            raise TypeError(f"audit must be a pact.AuditLog, got {type(audit).__name__}")
+        if audit.instrument != instrument or audit.model != model:
+            raise ValueError("the audit log records another instrument or model than this scoring call's")
+        return audit.append(json.loads(text), override=override, lang=lang, items=items)
+    native_model = model._native if model is not None else None
+    result = _pact.score_assessment_json(instrument._native, text, lang, items, native_model)
+    if override is not None:
+        # pact::apply_override_json validates the override against the result and adds it.
+        result = _pact.apply_override_json(instrument._native, native_model, result, *override._fields())
+    return json.loads(result)

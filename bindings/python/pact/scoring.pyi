@@ -3,6 +3,7 @@ from typing import Any, Callable, Mapping, Optional, Union
 import numpy as np
 import pandas as pd
 
+from .casework import AuditLog, Override
 from .instrument import Instrument
 from .risk import _Responses, RiskModel
 
@@ -27,11 +28,14 @@ def score(
     threads: int = ...,
     errors: str = ...,
 ) -> pd.DataFrame: ...
+def assessment_json(case: Mapping[str, Any], case_id: str = ...) -> str: ...
 def score_one(
     case: Mapping[str, Any],
     instrument: Optional[Instrument] = ...,
     model: ModelArg = ...,
     lang: str = ...,
     case_id: str = ...,
-    items: bool = ...,
+    items: Optional[bool] = ...,
+    override: Optional[Override] = ...,
+    audit: Optional[AuditLog] = ...,
 ) -> dict[str, Any]: ...

@@ -1,7 +1,19 @@
-from typing import Optional
+from typing import Any, Optional
 
 import pandas as pd
 
 from .risk import RiskModel
 
-def simulate(n: int, seed: int = ..., model: Optional[RiskModel] = ...) -> pd.DataFrame: ...
+def simulation_options(profile: str = ...) -> dict[str, Any]: ...
+def simulate(
+    n: int,
+    seed: int = ...,
+    model: Optional[RiskModel] = ...,
+    threads: int = ...,
+    *,
+    first_case: int = ...,
+    profile: Optional[str] = ...,
+    true_risk: bool = ...,
+    date: Optional[str] = ...,
+    **options: Any,
+) -> pd.DataFrame: ...

@@ -1,4 +1,5 @@
 // Instruments, scoring and the counting method for Python.
+#include <pact/bundle.hpp>
 #include <pact/counting.hpp>
 #include <pact/instrument.hpp>
 #include <pact/scoring.hpp>
@@ -151,6 +152,14 @@ void bind_instrument(py::module_& m) {
       .def_static("load", [](const std::string& path) { return pact::Instrument::load(path); }, py::arg("path"))
       .def_static("parse", &pact::Instrument::parse, py::arg("json_text"))
       .def_static("bundled", &pact::Instrument::bundled, py::return_value_policy::copy)
+      .def_static("read_bundle", [](const std::string& path) { return pact::read_instrument_bundle(path); },
+                  py::arg("path"))
+      .def_static("parse_bundle",
+                  [](const py::bytes& bytes) { return pact::parse_instrument_bundle(std::string_view(bytes)); },
+                  py::arg("bytes"))
+      .def("write_bundle", [](const pact::Instrument& i, const std::string& path) { pact::write_bundle(path, i); },
+           py::arg("path"))
+      .def("bundle_bytes", [](const pact::Instrument& i) { return py::bytes(pact::bundle_bytes(i)); })
       .def_property_readonly("id", &pact::Instrument::id)
       .def_property_readonly("version", &pact::Instrument::version)
       .def_property_readonly("hash", &pact::Instrument::hash)

@@ -1,5 +1,7 @@
-// Logistic fitting for Python: a dense design, and a discrete-time hazard model on person-months
-// expanded from one row per case (the design is never materialised).
+// Logistic fitting for Python: a dense design, a discrete-time hazard model on person-months
+// expanded from one row per case (the design is never materialised), and the calibration of a
+// whole risk model from a template (pact::calibrate), whose fit and written model are one.
+#include <pact/calibration.hpp>
 #include <pact/fitting.hpp>
 
 #include <pybind11/eigen.h>
@@ -8,7 +10,9 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bindings.hpp"
@@ -62,9 +66,110 @@ py::dict fit_dict(const pact::LogisticFit& f) {
   return d;
 }
 
+using LabelTexts = std::vector<std::pair<std::string, std::string>>;
+
+/// A calibration kept whole, so that the model can be written later with the caller's version,
+/// data description and date: its coefficients, references and provenance (method, counts,
+/// evaluation metrics) are the ones calibrate() fitted and wrote.
+struct Calibration {
+  pact::RiskModel spec;
+  pact::CalibrationResult result;
+
+  std::string model_json(const std::string& version, const std::string& fitted_on, const std::string& fitted_at,
+                         const std::string& notes, const LabelTexts& name, const LabelTexts& description) const {
+    pact::RiskModelUpdate update;
+    update.version = version;
+    update.name = pact::Label(name);
+    update.description = pact::Label(description);
+    if (result.form == pact::RiskForm::logistic) update.intercept = result.intercept;
+    update.baseline = result.baseline;
+    update.features = result.features;
+    update.references = result.references;
+    update.provenance = result.model.provenance();
+    update.provenance.fitted_on = fitted_on;
+    update.provenance.fitted_at = fitted_at;
+    update.provenance.notes = notes;
+    return pact::write_risk_model_json(spec, update);
+  }
+};
+
 }  // namespace
 
 void bind_fitting(py::module_& m) {
+  py::class_<Calibration>(m, "Calibration")
+      .def_property_readonly("fit", [](const Calibration& c) { return fit_dict(c.result.fit); })
+      .def_property_readonly("n_cases", [](const Calibration& c) { return c.result.n_cases; })
+      .def_property_readonly("n_rows", [](const Calibration& c) { return c.result.n_rows; })
+      .def_property_readonly("n_evaluated", [](const Calibration& c) { return c.result.n_evaluated; })
+      .def_property_readonly("evaluation", [](const Calibration& c) { return metrics_dict(c.result.evaluation); })
+      .def_property_readonly("references", [](const Calibration& c) { return c.result.references; })
+      .def_property_readonly("method", [](const Calibration& c) { return c.result.model.provenance().method; })
+      .def(
+          "model_json",
+          [](const Calibration& c, const std::string& version, const std::string& fitted_on,
+             const std::string& fitted_at, const std::string& notes, const LabelTexts& name,
+             const LabelTexts& description) {
+            return c.model_json(version, fitted_on, fitted_at, notes, name, description);
+          },
+          py::arg("version"), py::arg("fitted_on"), py::arg("fitted_at"), py::arg("notes") = "",
+          py::arg("name") = LabelTexts{}, py::arg("description") = LabelTexts{})
+      .def(
+          "model",
+          [](const Calibration& c, const std::string& version, const std::string& fitted_on,
+             const std::string& fitted_at, const std::string& notes, const LabelTexts& name,
+             const LabelTexts& description) {
+            return pact::RiskModel::parse(c.model_json(version, fitted_on, fitted_at, notes, name, description),
+                                          c.spec.instrument());
+          },
+          py::arg("version"), py::arg("fitted_on"), py::arg("fitted_at"), py::arg("notes") = "",
+          py::arg("name") = LabelTexts{}, py::arg("description") = LabelTexts{});
+
+  // Fits the template `spec` on the responses and outcomes. The model written by calibrate()
+  // carries the template's version and placeholder data and date; Calibration.model() writes the
+  // caller's, from the same fit.
+  m.def(
+      "calibrate",
+      [](const pact::RiskModel& spec, const py::object& responses, const py::object& chronic,
+         const py::object& followup_months, const py::object& left_care, const py::object& weights, double l2,
+         const std::string& references, int max_iterations, double tolerance, int metric_bins, unsigned threads) {
+        const MatrixArg x = matrix_arg(responses, "responses");
+        DoubleVector chronic_holder, weights_holder;
+        py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> followup;
+        py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> left;
+        pact::CalibrationOutcomes outcomes;
+        outcomes.chronic = optional_span(chronic, "chronic", chronic_holder);
+        if (!followup_months.is_none()) {
+          followup = int_vector<std::int32_t>(followup_months, "followup_months");
+          outcomes.followup_months = {followup.data(), static_cast<std::size_t>(followup.size())};
+        }
+        if (!left_care.is_none()) {
+          left = int_vector<std::uint8_t>(left_care, "left_care");
+          outcomes.left_care = {left.data(), static_cast<std::size_t>(left.size())};
+        }
+        pact::CalibrationOptions o;
+        o.version = spec.version();
+        o.fitted_on = "pact.fit";
+        o.fitted_at = "1970-01-01";
+        o.weights = optional_span(weights, "weights", weights_holder);
+        o.l2 = l2;
+        if (references == "keep")
+          o.references = pact::ReferencePolicy::keep;
+        else if (references == "sample_median")
+          o.references = pact::ReferencePolicy::sample_median;
+        else
+          throw py::value_error("references must be 'keep' or 'sample_median', got '" + references + "'");
+        o.max_iterations = max_iterations;
+        o.tolerance = tolerance;
+        o.metric_bins = metric_bins;
+        o.threads = threads;
+        py::gil_scoped_release release;
+        return Calibration{spec, pact::calibrate(spec, x.view(), outcomes, o)};
+      },
+      py::arg("spec"), py::arg("responses"), py::arg("chronic") = py::none(), py::arg("followup_months") = py::none(),
+      py::arg("left_care") = py::none(), py::arg("weights") = py::none(), py::arg("l2") = 0.0,
+      py::arg("references") = "keep", py::arg("max_iterations") = 100, py::arg("tolerance") = 1e-8,
+      py::arg("metric_bins") = 10, py::arg("threads") = 0);
+
   m.def(
       "duration_band_names",
       [](const std::vector<std::int32_t>& band_starts) { return pact::duration_band_names(band_starts); },

@@ -65,6 +65,8 @@ py::dict regression_dict(const pact::CalibrationRegression& r) {
 
 py::object opt(const std::optional<double>& v) { return v ? py::object(py::float_(*v)) : py::none(); }
 
+}  // namespace
+
 py::dict metrics_dict(const pact::ValidationMetrics& m) {
   py::dict d;
   d["n"] = m.n;
@@ -78,8 +80,6 @@ py::dict metrics_dict(const pact::ValidationMetrics& m) {
   d["notes"] = m.notes;
   return d;
 }
-
-}  // namespace
 
 void bind_metrics(py::module_& m) {
   m.def(

@@ -69,4 +69,6 @@ PYBIND11_MODULE(_pact, m) {
   pact_python::bind_fitting(m);
   pact_python::bind_metrics(m);
   pact_python::bind_formats(m);
+  pact_python::bind_simulation(m);
+  pact_python::bind_casework(m);
 }

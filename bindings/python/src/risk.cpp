@@ -1,6 +1,7 @@
 // The chronicity-risk model for Python: the RiskModel class, batch scoring of instrument and risk
 // in one pass (with the per-row explanations the batch kernel writes), survival curves, and the
 // explanation of one case.
+#include <pact/bundle.hpp>
 #include <pact/risk_model.hpp>
 
 #include <pybind11/numpy.h>
@@ -173,6 +174,12 @@ void bind_risk(py::module_& m) {
         return pact::RiskModel::parse(text, instrument);
       }, py::arg("json_text"), py::arg("instrument"))
       .def_static("bundled", &pact::RiskModel::bundled, py::return_value_policy::copy)
+      .def_static("read_bundle", [](const std::string& path) { return pact::read_bundle(path); }, py::arg("path"))
+      .def_static("parse_bundle", [](const py::bytes& bytes) { return pact::parse_bundle(std::string_view(bytes)); },
+                  py::arg("bytes"))
+      .def("write_bundle", [](const pact::RiskModel& r, const std::string& path) { pact::write_bundle(path, r); },
+           py::arg("path"))
+      .def("bundle_bytes", [](const pact::RiskModel& r) { return py::bytes(pact::bundle_bytes(r)); })
       .def_property_readonly("id", &pact::RiskModel::id)
       .def_property_readonly("version", &pact::RiskModel::version)
       .def_property_readonly("hash", &pact::RiskModel::hash)
