@@ -722,12 +722,17 @@ pact::PrioritiesJsonOptions priority_options(const pact_priority_options* o) {
 
 pact::ProfessionalOverride override_arg(const pact_override* o) {
   const pact_override& ov = struct_arg(o, "override_", "pact_override");
-  if (ov.target != PACT_OVERRIDE_LEVEL && ov.target != PACT_OVERRIDE_BAND)
-    throw pact::InvalidArgument("override_->target", "expected PACT_OVERRIDE_LEVEL or PACT_OVERRIDE_BAND, got " +
-                                                         std::to_string(static_cast<int>(ov.target)));
+  // A C caller may store any int in the enum; loading it as the C++ enum type would be undefined
+  // behaviour outside the enumerators' range, so the bytes are read as an integer.
+  static_assert(sizeof(ov.target) == sizeof(int));
+  int target = 0;
+  std::memcpy(&target, &ov.target, sizeof target);
+  if (target != PACT_OVERRIDE_LEVEL && target != PACT_OVERRIDE_BAND)
+    throw pact::InvalidArgument("override_->target",
+                                "expected PACT_OVERRIDE_LEVEL or PACT_OVERRIDE_BAND, got " + std::to_string(target));
   pact::ProfessionalOverride out;
-  out.target = ov.target == PACT_OVERRIDE_LEVEL ? pact::ProfessionalOverride::Target::level
-                                                : pact::ProfessionalOverride::Target::band;
+  out.target = target == PACT_OVERRIDE_LEVEL ? pact::ProfessionalOverride::Target::level
+                                             : pact::ProfessionalOverride::Target::band;
   out.value = need_text(ov.value, "override_->value");
   out.professional_id = need_text(ov.professional_id, "override_->professional_id");
   out.timestamp = ov.timestamp ? std::string(ov.timestamp) : pact::utc_now();

@@ -605,8 +605,12 @@ static void test_audit_memory(const pact_instrument* small, const pact_model* lo
   level.professional_id = "Ana Garcia";
   CHECK_ERROR(pact_audit_score_json(audit, HIGH_CASE, PACT_NUL_TERMINATED, NULL, &level, NULL, NULL, &record2),
               PACT_ERROR_VALIDATION, "/override/professional_id");
+  /* A failed call sets its outputs to NULL: free the first result before lending its pointer. */
+  pact_string_free(result);
+  result = NULL;
   CHECK_ERROR(pact_audit_score_json(audit, HIGH_CASE, PACT_NUL_TERMINATED, NULL, NULL, NULL, &result, NULL),
               PACT_ERROR_INVALID_ARGUMENT, "record_json");
+  CHECK(result == NULL);
   CHECK_ERROR(pact_audit_score_json(NULL, HIGH_CASE, PACT_NUL_TERMINATED, NULL, NULL, NULL, NULL, &record2),
               PACT_ERROR_INVALID_ARGUMENT, "audit");
   CHECK_ERROR(pact_audit_score_json(audit, NULL, 0, NULL, NULL, NULL, NULL, &record2), PACT_ERROR_INVALID_ARGUMENT,
