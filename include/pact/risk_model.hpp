@@ -615,78 +615,64 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
-    std::vector<double> scratch(4 * dims + items + features);
+    detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
+    std::vector<double> values(features);
     std::vector<std::uint8_t> imputed(features);
-    double* const score_tmp = scratch.data();
-    double* const coverage_tmp = score_tmp + dims;
-    double* const weighted = coverage_tmp + dims;
-    double* const weight = weighted + dims;
-    double* const severity_tmp = weight + dims;
-    double* const values = severity_tmp + items;
     std::size_t bad = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const double* row = responses.data() + i * stride;
-      double* scores = io.dimension_scores ? io.dimension_scores + i * dims : score_tmp;
-      double* coverage = io.dimension_coverage ? io.dimension_coverage + i * dims : coverage_tmp;
-      double* severities = io.item_severities ? io.item_severities + i * items
-                                              : (m.uses_item_severity ? severity_tmp : nullptr);
-      const detail::RowResult r = detail::score_row(data, row, scores, coverage, severities, weighted, weight);
-      const bool instrument_ok = r.status == ResponseStatus::ok;
-      if (!instrument_ok) {
-        if (io.dimension_scores) std::fill(scores, scores + dims, nan);
-        if (io.dimension_coverage) std::fill(coverage, coverage + dims, nan);
-        if (io.item_severities) std::fill(severities, severities + items, nan);
+    for (std::size_t first = begin; first < end; first += detail::block_rows) {
+      const detail::BlockView block =
+          buffers.score(data, responses.data(), stride, first, std::min(end, first + detail::block_rows), io);
+      detail::write_block_outputs(io, block, dims, items);
+      for (std::size_t k = 0; k < block.count; ++k) {
+        const std::size_t i = first + k;
+        const double* row = responses.data() + i * stride;
+        const detail::RowResult& r = block.results[k];
+        const bool instrument_ok = r.status == ResponseStatus::ok;
+        const double* scores = block.dimension_score + k * dims;
+        const double* severities = block.item_severity ? block.item_severity + k * items : nullptr;
+        RiskStatus status = instrument_ok ? RiskStatus::ok : RiskStatus::rejected_by_instrument;
+        int t0 = 0;
+        if (status == RiskStatus::ok && m.form == RiskForm::discrete_hazard) {
+          const double months = row[*m.duration_item];
+          if (std::isnan(months))
+            status = RiskStatus::missing_duration;
+          else
+            t0 = detail::completed_months(months);
+        }
+        std::int32_t imputed_count = 0;
+        double eta = nan;
+        if (status == RiskStatus::ok) {
+          const detail::FeatureInputs inputs{row, severities, scores, r.composite};
+          eta = detail::linear_predictor(m, inputs, values.data(), imputed.data(), imputed_count);
+          if (std::isnan(eta)) status = RiskStatus::not_finite;
+        }
+        if (status != RiskStatus::ok) {
+          ++bad;
+          if (out.linear_predictor) out.linear_predictor[i] = nan;
+          if (out.probability) out.probability[i] = nan;
+          if (out.band) out.band[i] = -1;
+          if (out.imputed_features) out.imputed_features[i] = -1;
+          if (out.top_factors) std::fill_n(out.top_factors + i * max_top_factors, max_top_factors, -1);
+          if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
+          if (out.feature_values) std::fill_n(out.feature_values + i * features, features, nan);
+          if (out.survival) std::fill_n(out.survival + i * curve_months, curve_months, nan);
+          continue;
+        }
+        const double p = detail::chronicity_probability(m, eta, t0);
+        if (out.linear_predictor) out.linear_predictor[i] = eta;
+        if (out.probability) out.probability[i] = p;
+        if (out.band) out.band[i] = detail::band_of(m, p);
+        if (out.imputed_features) out.imputed_features[i] = imputed_count;
+        if (out.top_factors) {
+          std::int32_t* top = out.top_factors + i * max_top_factors;
+          const std::size_t count = detail::top_factors(m, values.data(), top);
+          std::fill(top + count, top + max_top_factors, -1);
+        }
+        if (out.risk_status) out.risk_status[i] = 0;
+        if (out.feature_values) std::copy_n(values.data(), features, out.feature_values + i * features);
+        if (out.survival)
+          detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
       }
-      if (io.composite) io.composite[i] = r.composite;
-      if (io.composite_coverage) io.composite_coverage[i] = instrument_ok ? r.composite_coverage : missing;
-      if (io.level) io.level[i] = r.level;
-      if (io.deprivation_score) io.deprivation_score[i] = instrument_ok ? r.deprivation_score : missing;
-      if (io.deprived_count) io.deprived_count[i] = instrument_ok ? r.deprived_count : -1;
-      if (io.status) io.status[i] = static_cast<std::int32_t>(r.status);
-      if (io.error_item) io.error_item[i] = r.error_item;
-
-      RiskStatus status = instrument_ok ? RiskStatus::ok : RiskStatus::rejected_by_instrument;
-      int t0 = 0;
-      if (status == RiskStatus::ok && m.form == RiskForm::discrete_hazard) {
-        const double months = row[*m.duration_item];
-        if (std::isnan(months))
-          status = RiskStatus::missing_duration;
-        else
-          t0 = detail::completed_months(months);
-      }
-      std::int32_t imputed_count = 0;
-      double eta = nan;
-      if (status == RiskStatus::ok) {
-        const detail::FeatureInputs inputs{row, severities, scores, r.composite};
-        eta = detail::linear_predictor(m, inputs, values, imputed.data(), imputed_count);
-        if (std::isnan(eta)) status = RiskStatus::not_finite;
-      }
-      if (status != RiskStatus::ok) {
-        ++bad;
-        if (out.linear_predictor) out.linear_predictor[i] = nan;
-        if (out.probability) out.probability[i] = nan;
-        if (out.band) out.band[i] = -1;
-        if (out.imputed_features) out.imputed_features[i] = -1;
-        if (out.top_factors) std::fill_n(out.top_factors + i * max_top_factors, max_top_factors, -1);
-        if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
-        if (out.feature_values) std::fill_n(out.feature_values + i * features, features, nan);
-        if (out.survival) std::fill_n(out.survival + i * curve_months, curve_months, nan);
-        continue;
-      }
-      const double p = detail::chronicity_probability(m, eta, t0);
-      if (out.linear_predictor) out.linear_predictor[i] = eta;
-      if (out.probability) out.probability[i] = p;
-      if (out.band) out.band[i] = detail::band_of(m, p);
-      if (out.imputed_features) out.imputed_features[i] = imputed_count;
-      if (out.top_factors) {
-        std::int32_t* top = out.top_factors + i * max_top_factors;
-        const std::size_t count = detail::top_factors(m, values, top);
-        std::fill(top + count, top + max_top_factors, -1);
-      }
-      if (out.risk_status) out.risk_status[i] = 0;
-      if (out.feature_values) std::copy_n(values, features, out.feature_values + i * features);
-      if (out.survival)
-        detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
     }
     rejected[worker] = bad;
   });

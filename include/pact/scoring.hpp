@@ -148,6 +148,48 @@ inline RowResult score_row(const InstrumentData& data, const double* row, double
   return finish_row(data, weighted, weight, dimension_score, dimension_coverage);
 }
 
+/// Rows per block of score_block: enough to fill the widest vectors several times over, few
+/// enough that a block's rows and sums stay in the first-level cache.
+inline constexpr std::size_t block_rows = 16;
+
+/// Doubles of scratch score_block needs for an instrument with `dimensions` dimensions and
+/// `items` items.
+constexpr std::size_t block_scratch_size(std::size_t dimensions, std::size_t items) noexcept {
+  return (2 * dimensions + items) * block_rows;
+}
+
+/// The batch form of the scoring kernel (src/block_kernel.cpp). score_row reads one case item by
+/// item and branches on every response; score_block scores a block of rows item by item across
+/// the block, with selects instead of branches, so that every row does the same work and a
+/// block fits in vector registers. Each row's sums are formed in the same order and by the same
+/// operations as score_row's, so the two give the same bits (tests/cpp/block_kernel_test.cpp).
+///
+/// Scores `count` (1 .. block_rows) rows, the first at `rows` and the next ones `stride` doubles
+/// apart. Writes each row's dimension scores and coverages (one row of dimensions per case) and,
+/// when `item_severity` is not null, its item severities (one row of items per case), and its
+/// RowResult. A row with an invalid response gets the status and item score_row reports (the
+/// first invalid item in instrument order) and a RowResult with nothing scored; its other
+/// outputs are unspecified, for the caller to overwrite. `scratch` holds
+/// block_scratch_size(dimensions, items) doubles. Uses the widest vector instructions the processor
+/// offers, chosen once; the results do not depend on the choice.
+void score_block(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t count,
+                 double* dimension_score, double* dimension_coverage, double* item_severity, RowResult* results,
+                 double* scratch) noexcept;
+
+/// A build of score_block for one instruction set.
+using BlockKernel = void (*)(const InstrumentData&, const double*, std::size_t, std::size_t, double*, double*,
+                             double*, RowResult*, double*) noexcept;
+
+/// One of the instruction sets score_block is compiled for.
+struct BlockKernelVariant {
+  const char* name;    ///< "avx2", "baseline"
+  BlockKernel kernel;  ///< the build for it
+};
+
+/// The builds of score_block this processor can run, the one score_block uses first (the tests
+/// hold each of them to score_row).
+std::vector<BlockKernelVariant> block_kernel_variants();
+
 }  // namespace detail
 
 /// Orders the critical factors of scored results: most important first, ties in instrument
@@ -251,6 +293,88 @@ struct BatchSummary {
   std::size_t rejected = 0;  ///< rows not scored (score_risk_batch: rows without a risk)
 };
 
+namespace detail {
+
+/// Where score_block put one block's results: the rows [first, first + count), each row's
+/// dimension scores, coverages and item severities (null when not kept) `dims` or `items`
+/// doubles apart.
+struct BlockView {
+  std::size_t first = 0;
+  std::size_t count = 0;
+  double* dimension_score = nullptr;
+  double* dimension_coverage = nullptr;
+  double* item_severity = nullptr;
+  const RowResult* results = nullptr;
+};
+
+/// A worker's buffers for score_block: the kernel's scratch, and room for one block's scores,
+/// coverages and (when `keep_severities`) item severities for the outputs the caller does not
+/// want but the rest of the computation reads.
+class BlockBuffers {
+ public:
+  BlockBuffers(std::size_t dims, std::size_t items, bool keep_severities)
+      : dims_(dims),
+        items_(items),
+        keep_severities_(keep_severities),
+        buffer_(block_scratch_size(dims, items) + block_rows * (2 * dims + (keep_severities ? items : 0))) {}
+
+  /// Scores rows [first, last) (at most block_rows) of the matrix at `responses` straight into
+  /// the outputs `out` asks for, and into these buffers for the rest.
+  BlockView score(const InstrumentData& data, const double* responses, std::size_t stride, std::size_t first,
+                  std::size_t last, const BatchOutputs& out) noexcept {
+    double* const scores = buffer_.data() + block_scratch_size(dims_, items_);
+    double* const coverages = scores + block_rows * dims_;
+    double* const severities = coverages + block_rows * dims_;
+    BlockView view;
+    view.first = first;
+    view.count = last - first;
+    view.dimension_score = out.dimension_scores ? out.dimension_scores + first * dims_ : scores;
+    view.dimension_coverage = out.dimension_coverage ? out.dimension_coverage + first * dims_ : coverages;
+    view.item_severity = out.item_severities ? out.item_severities + first * items_
+                                             : (keep_severities_ ? severities : nullptr);
+    view.results = results_;
+    score_block(data, responses + first * stride, stride, view.count, view.dimension_score, view.dimension_coverage,
+                view.item_severity, results_, buffer_.data());
+    return view;
+  }
+
+ private:
+  std::size_t dims_;
+  std::size_t items_;
+  bool keep_severities_;
+  std::vector<double> buffer_;
+  RowResult results_[block_rows];
+};
+
+/// Writes a scored block's per-row outputs into `out` (a rejected row's scores become NaN, as
+/// documented at score_batch) and returns how many of its rows were rejected.
+inline std::size_t write_block_outputs(const BatchOutputs& out, const BlockView& block, std::size_t dims,
+                                       std::size_t items) noexcept {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  std::size_t bad = 0;
+  for (std::size_t k = 0; k < block.count; ++k) {
+    const std::size_t i = block.first + k;
+    const RowResult& r = block.results[k];
+    const bool ok = r.status == ResponseStatus::ok;
+    if (!ok) {
+      ++bad;
+      if (out.dimension_scores) std::fill_n(block.dimension_score + k * dims, dims, nan);
+      if (out.dimension_coverage) std::fill_n(block.dimension_coverage + k * dims, dims, nan);
+      if (out.item_severities) std::fill_n(block.item_severity + k * items, items, nan);
+    }
+    if (out.composite) out.composite[i] = r.composite;
+    if (out.composite_coverage) out.composite_coverage[i] = ok ? r.composite_coverage : missing;
+    if (out.level) out.level[i] = r.level;
+    if (out.deprivation_score) out.deprivation_score[i] = ok ? r.deprivation_score : missing;
+    if (out.deprived_count) out.deprived_count[i] = ok ? r.deprived_count : -1;
+    if (out.status) out.status[i] = static_cast<std::int32_t>(r.status);
+    if (out.error_item) out.error_item[i] = r.error_item;
+  }
+  return bad;
+}
+
+}  // namespace detail
+
 /// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
 /// missing) without allocating per row. A row with an invalid response is not scored: its
 /// outputs are NaN / -1 and its status and error item say why; the other rows go on. `threads`
@@ -270,32 +394,11 @@ inline BatchSummary score_batch(const Instrument& instrument, ConstRowMatrixView
   std::vector<std::size_t> rejected(workers, 0);
 
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
-    std::vector<double> scratch(4 * dims);
-    double* score_tmp = scratch.data();
-    double* coverage_tmp = score_tmp + dims;
-    double* weighted = coverage_tmp + dims;
-    double* weight = weighted + dims;
+    detail::BlockBuffers buffers(dims, items, false);
     std::size_t bad = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      double* scores = out.dimension_scores ? out.dimension_scores + i * dims : score_tmp;
-      double* coverage = out.dimension_coverage ? out.dimension_coverage + i * dims : coverage_tmp;
-      double* severities = out.item_severities ? out.item_severities + i * items : nullptr;
-      const detail::RowResult r =
-          detail::score_row(data, responses.data() + i * stride, scores, coverage, severities, weighted, weight);
-      if (r.status != ResponseStatus::ok) {
-        ++bad;
-        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-        if (out.dimension_scores) std::fill(scores, scores + dims, nan);
-        if (out.dimension_coverage) std::fill(coverage, coverage + dims, nan);
-        if (severities) std::fill(severities, severities + items, nan);
-      }
-      if (out.composite) out.composite[i] = r.composite;
-      if (out.composite_coverage) out.composite_coverage[i] = r.status == ResponseStatus::ok ? r.composite_coverage : missing;
-      if (out.level) out.level[i] = r.level;
-      if (out.deprivation_score) out.deprivation_score[i] = r.status == ResponseStatus::ok ? r.deprivation_score : missing;
-      if (out.deprived_count) out.deprived_count[i] = r.status == ResponseStatus::ok ? r.deprived_count : -1;
-      if (out.status) out.status[i] = static_cast<std::int32_t>(r.status);
-      if (out.error_item) out.error_item[i] = r.error_item;
+    for (std::size_t first = begin; first < end; first += detail::block_rows) {
+      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, std::min(end, first + detail::block_rows), out);
+      bad += detail::write_block_outputs(out, block, dims, items);
     }
     rejected[worker] = bad;
   });

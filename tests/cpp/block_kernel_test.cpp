@@ -1,0 +1,229 @@
+// The batch kernel (score_block, every instruction set this processor runs) against score_row,
+// the single-case kernel, to the bit: on valid cases, on cases with hostile values in every kind
+// of item, on short blocks and padded strides, and on an instrument whose long scales and long
+// curves take the kernel's lane-by-lane path.
+#include "pact/scoring.hpp"
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr double NA = std::numeric_limits<double>::quiet_NaN();
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// The small fixture plus three items that the kernel cannot vectorise or that test its whole-
+// number arithmetic: a long sparse scale with negative codes, a long curve, and a step curve over
+// negative counts.
+pact::Instrument edge_instrument() {
+  std::string json = pact_test::read_text(pact_test::data_path("instruments/small.json"));
+  std::string options;
+  for (int k = 0; k < 30; ++k) {
+    const int code = -10 + 2 * k;  // -10, -8, ..., 48: 59 codes in range, every other one an option
+    options += std::string(k ? "," : "") + R"({"value": )" + std::to_string(code) +
+               R"(, "label": {"en": "o", "es": "o"}, "anchor": {"en": "o", "es": "o"}, "severity": )" +
+               std::to_string(k / 29.0) + "}";
+  }
+  std::string points;
+  for (int k = 0; k < 20; ++k)
+    points += std::string(k ? "," : "") + "[" + std::to_string(5 * k) + ", " + std::to_string((k % 7) / 6.0) + "]";
+  const std::string extra =
+      R"(,
+    {"id": "l1", "dimension": "c", "label": {"en": "Long scale", "es": "Escala larga"}, "weight": 2, "required": false,
+     "response": {"type": "ordinal", "options": [)" + options + R"(]}},
+    {"id": "l2", "dimension": "b", "label": {"en": "Long curve", "es": "Curva larga"}, "weight": 1.5, "required": false,
+     "response": {"type": "count", "min": -5, "max": 1000,
+                  "severity": {"interpolation": "linear", "points": [)" + points + R"(]}}},
+    {"id": "s1", "dimension": "a", "label": {"en": "Step", "es": "Escalón"}, "weight": 0.5, "required": true,
+     "response": {"type": "count", "min": -3, "max": 50,
+                  "severity": {"interpolation": "step", "points": [[-3, 0], [0, 0.2], [2, 0.6], [7, 1]]}}}
+  ]
+})";
+  // The fixture ends with the items' closing bracket and brace: ours replace them.
+  json = json.substr(0, json.rfind(']')) + extra;
+  return pact::Instrument::parse(json);
+}
+
+// Values that a valid response of `item` may take, and values near them that are not valid.
+double valid_value(const pact::Item& item, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  switch (item.type) {
+    case pact::ResponseType::ordinal:
+      return item.options[static_cast<std::size_t>(u(rng) * static_cast<double>(item.options.size()))].value;
+    case pact::ResponseType::yes_no: return u(rng) < 0.5 ? 0.0 : 1.0;
+    case pact::ResponseType::amount: return item.min_value + u(rng) * 250.0;
+    default: {
+      const double hi = std::isfinite(item.max_value) ? std::min(item.max_value, item.min_value + 130) : item.min_value + 130;
+      return std::floor(item.min_value + u(rng) * (hi - item.min_value + 1));
+    }
+  }
+}
+
+double hostile_value(const pact::Item& item, std::mt19937_64& rng) {
+  const double near_option = item.type == pact::ResponseType::ordinal ? item.options.front().value : item.min_value;
+  const std::vector<double> candidates = {
+      inf, -inf, 1e300, -1e300, 0.5, -0.0, 0.0, 1.0, 2.0, 4503599627370496.0, 4503599627370497.0, 9007199254740993.0,
+      -4503599627370496.5, 1e-300, -1e-300, near_option - 1, near_option + 0.5, near_option + 1,
+      std::nextafter(near_option, inf), std::nextafter(near_option, -inf), item.max_value, item.max_value + 1,
+      std::nextafter(item.max_value, inf), item.min_value - 0.25, 3.0, 7.5, 48.0, 49.0, -9.0, 95.0, 100.0, 1000.0, 1001.0,
+      NA};
+  return candidates[std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng)];
+}
+
+// Rows of responses: most valid with some missing, some with one or two hostile values.
+std::vector<double> make_rows(const pact::Instrument& instrument, std::size_t rows, std::size_t stride,
+                              unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const std::size_t items = instrument.item_count();
+  std::vector<double> data(rows * stride, -777.0);  // the padding past each row must never be read
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < items; ++j) {
+      const auto& item = instrument.items()[j];
+      data[i * stride + j] = (!item.required && u(rng) < 0.15) ? NA : valid_value(item, rng);
+    }
+    if (u(rng) < 0.35) {
+      const int damaged = u(rng) < 0.7 ? 1 : 2;
+      for (int k = 0; k < damaged; ++k) {
+        const auto j = std::uniform_int_distribution<std::size_t>(0, items - 1)(rng);
+        data[i * stride + j] = hostile_value(instrument.items()[j], rng);
+      }
+    }
+  }
+  return data;
+}
+
+bool same_bits(double a, double b) {
+  return (std::isnan(a) && std::isnan(b)) || std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+
+// Scores `rows` rows block by block with `kernel`, blocks of varying length, and holds every row
+// to score_row. Counts the invalid rows into `invalid`, so that a test can check it saw both kinds.
+void check_against_score_row(const pact::Instrument& instrument, const pact::detail::BlockKernelVariant& variant,
+                             const std::vector<double>& data, std::size_t rows, std::size_t stride, unsigned seed,
+                             std::size_t& invalid) {
+  const auto& internal = instrument.data();
+  const std::size_t dims = instrument.dimension_count(), items = instrument.item_count();
+  std::vector<double> scratch(pact::detail::block_scratch_size(dims, items));
+  std::vector<double> scores(pact::detail::block_rows * dims), coverage(pact::detail::block_rows * dims);
+  std::vector<double> severities(pact::detail::block_rows * items);
+  pact::detail::RowResult results[pact::detail::block_rows];
+  std::vector<double> ref_scores(dims), ref_coverage(dims), ref_severities(items), ref_weighted(dims), ref_weight(dims);
+  std::mt19937_64 rng(seed);
+  invalid = 0;
+  for (std::size_t first = 0; first < rows;) {
+    const std::size_t count =
+        std::min(rows - first, std::uniform_int_distribution<std::size_t>(1, pact::detail::block_rows)(rng));
+    const bool want_severities = rng() % 4 != 0;
+    variant.kernel(internal, data.data() + first * stride, stride, count, scores.data(), coverage.data(),
+                   want_severities ? severities.data() : nullptr, results, scratch.data());
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = first + k;
+      const pact::detail::RowResult ref =
+          pact::detail::score_row(internal, data.data() + i * stride, ref_scores.data(), ref_coverage.data(),
+                                  ref_severities.data(), ref_weighted.data(), ref_weight.data());
+      const pact::detail::RowResult& got = results[k];
+      SCOPED_TRACE(std::string(variant.name) + " row " + std::to_string(i) + " of a block of " + std::to_string(count));
+      ASSERT_EQ(got.status, ref.status);
+      ASSERT_EQ(got.error_item, ref.error_item);
+      EXPECT_TRUE(same_bits(got.composite, ref.composite));
+      EXPECT_TRUE(same_bits(got.composite_coverage, ref.composite_coverage));
+      EXPECT_EQ(got.level, ref.level);
+      EXPECT_TRUE(same_bits(got.deprivation_score, ref.deprivation_score));
+      EXPECT_EQ(got.deprived_count, ref.deprived_count);
+      if (ref.status != pact::ResponseStatus::ok) {
+        ++invalid;
+        continue;  // the other outputs of an invalid row are the caller's to overwrite
+      }
+      for (std::size_t d = 0; d < dims; ++d) {
+        ASSERT_TRUE(same_bits(scores[k * dims + d], ref_scores[d])) << "dimension " << d;
+        ASSERT_TRUE(same_bits(coverage[k * dims + d], ref_coverage[d])) << "dimension " << d;
+      }
+      if (!want_severities) continue;
+      for (std::size_t j = 0; j < items; ++j)
+        ASSERT_TRUE(same_bits(severities[k * items + j], ref_severities[j]))
+            << "item " << instrument.items()[j].id << " value " << data[i * stride + j];
+    }
+    first += count;
+  }
+}
+
+TEST(BlockKernel, EveryVariantIncludesTheBaseline) {
+  const auto variants = pact::detail::block_kernel_variants();
+  ASSERT_FALSE(variants.empty());
+  EXPECT_EQ(std::string(variants.back().name), "baseline");
+}
+
+// Every variant on the same rows (`padding` doubles past each row's responses), some of them
+// invalid: the test must see both kinds.
+void expect_every_variant_matches(const pact::Instrument& instrument, std::size_t rows, std::size_t padding,
+                                  unsigned seed) {
+  const std::size_t stride = instrument.item_count() + padding;
+  const auto data = make_rows(instrument, rows, stride, seed);
+  for (const auto& variant : pact::detail::block_kernel_variants()) {
+    std::size_t invalid = 0;
+    check_against_score_row(instrument, variant, data, rows, stride, seed + 1, invalid);
+    EXPECT_GT(invalid, rows / 10) << variant.name;
+    EXPECT_LT(invalid, rows / 2) << variant.name;
+  }
+}
+
+TEST(BlockKernel, MatchesScoreRowOnTheDefaultInstrument) {
+  expect_every_variant_matches(pact::Instrument::bundled(), 6000, 0, 11);
+}
+
+TEST(BlockKernel, MatchesScoreRowOnLongScalesCurvesAndPaddedRows) {
+  const auto instrument = edge_instrument();
+  ASSERT_EQ(instrument.item_count(), 9u);
+  expect_every_variant_matches(instrument, 8000, 3, 23);
+}
+
+// score_batch reads its rows through the kernel: a rejected row reports score_row's status and
+// item, and the rows around it are unaffected.
+TEST(BlockKernel, BatchReportsTheFirstInvalidItemOfEachRow) {
+  const auto& instrument = pact::Instrument::bundled();
+  const std::size_t items = instrument.item_count(), rows = 37;
+  auto data = make_rows(instrument, rows, items, 3);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < items; ++j)
+      if (!std::isnan(data[i * items + j]) && pact::check_response(instrument, j, data[i * items + j]) != pact::ResponseStatus::ok)
+        data[i * items + j] = NA;  // start from valid rows (missing answers allowed)
+  for (std::size_t j = 0; j < items; ++j)
+    if (instrument.items()[j].required && std::isnan(data[17 * items + j])) data[17 * items + j] = 1;
+  data[17 * items + 40] = 1e9;  // one bad value late in row 17 ...
+  data[17 * items + 12] = inf;  // ... and an earlier one, which is the one reported
+  std::vector<std::int32_t> status(rows), error_item(rows);
+  std::vector<double> composite(rows);
+  pact::BatchOutputs out;
+  out.status = status.data();
+  out.error_item = error_item.data();
+  out.composite = composite.data();
+  const auto summary = pact::score_batch(instrument, pact::view_rows(data.data(), rows, items, items), out);
+  EXPECT_EQ(summary.rows, rows);
+  EXPECT_EQ(summary.scored + summary.rejected, rows);
+  EXPECT_EQ(status[17], static_cast<std::int32_t>(pact::ResponseStatus::not_finite));
+  EXPECT_EQ(error_item[17], 12);
+  EXPECT_TRUE(std::isnan(composite[17]));
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i == 17) continue;
+    const std::vector<double> row(data.begin() + static_cast<std::ptrdiff_t>(i * items),
+                                  data.begin() + static_cast<std::ptrdiff_t>((i + 1) * items));
+    bool valid = true;
+    for (std::size_t j = 0; j < items; ++j)
+      if (instrument.items()[j].required && std::isnan(row[j])) valid = false;
+    if (!valid) continue;
+    EXPECT_EQ(status[i], 0) << i;
+    EXPECT_TRUE(same_bits(composite[i], pact::score(instrument, row).composite)) << i;
+  }
+}
+
+}  // namespace
