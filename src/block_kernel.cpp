@@ -52,7 +52,6 @@ constexpr double two_52 = 4503599627370496.0;
 /// Lane by lane, `a` where `mask` is set (all ones, as comparisons give) and `b` where it is clear:
 /// one blend instruction where the processor has one.
 [[gnu::always_inline]] inline vd select(vi mask, vd a, vd b) noexcept { return mask ? a : b; }
-[[gnu::always_inline]] inline vi select(vi mask, vi a, vi b) noexcept { return mask ? a : b; }
 [[gnu::always_inline]] inline vd abs(vd v) noexcept {
   return reinterpret_cast<vd>(reinterpret_cast<vi>(v) & splat(std::numeric_limits<std::int64_t>::max()));
 }
@@ -193,23 +192,18 @@ bool has_vector_rule(const InstrumentData& data, std::size_t j) noexcept {
     rows = padded;
     stride = items;
   }
-  const std::size_t stride2 = 2 * stride, stride3 = 3 * stride, group_stride = width * stride;
 
   // Which lanes have met an invalid response. Invalid rows are rare, and what score_row says of
   // them (which item, and why) is left to score_row, at the end.
   vi invalid_row[groups];
   for (std::size_t g = 0; g < groups; ++g) invalid_row[g] = splat(std::int64_t{0});
 
-  for (std::size_t j = 0; j < items; ++j) {
+  // One item, its value in every lane (one vector per group), into the sums.
+  const auto score_item = [&](std::size_t j, const vd* v) __attribute__((always_inline)) {
     const CompiledItem& item = data.compiled[j];
     const vd item_weight = splat(item.weight);
     double* const dim_weighted = weighted + item.dimension * lanes;
     double* const dim_weight = weight + item.dimension * lanes;
-    vd v[groups];
-    for (std::size_t g = 0; g < groups; ++g) {
-      const double* const p = rows + g * group_stride + j;
-      v[g] = vd{p[0], p[stride], p[stride2], p[stride3]};
-    }
     LaneRule rules[groups];
     if (has_vector_rule(data, j)) {
       rule_vector(data, j, v, rules);
@@ -238,6 +232,33 @@ bool has_vector_rule(const InstrumentData& data, std::size_t j) noexcept {
         for (std::size_t k = 0; k < width && r0 + k < count; ++k) item_severity[(r0 + k) * items + j] = written[k];
       }
     }
+  };
+
+  // Items four at a time: each group's four rows are read four items at a time, one vector per
+  // row, and transposed in registers into one vector per item. The last items, fewer than four,
+  // are gathered value by value.
+  std::size_t j = 0;
+  for (; j + width <= items; j += width) {
+    vd columns[width][groups];
+    for (std::size_t g = 0; g < groups; ++g) {
+      const double* const p = rows + g * width * stride + j;
+      const vd a0 = load(p), a1 = load(p + stride), a2 = load(p + 2 * stride), a3 = load(p + 3 * stride);
+      const vd t0 = __builtin_shufflevector(a0, a1, 0, 4, 2, 6), t1 = __builtin_shufflevector(a0, a1, 1, 5, 3, 7);
+      const vd t2 = __builtin_shufflevector(a2, a3, 0, 4, 2, 6), t3 = __builtin_shufflevector(a2, a3, 1, 5, 3, 7);
+      columns[0][g] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+      columns[1][g] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+      columns[2][g] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+      columns[3][g] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+    }
+    for (std::size_t c = 0; c < width; ++c) score_item(j + c, columns[c]);
+  }
+  for (; j < items; ++j) {
+    vd v[groups];
+    for (std::size_t g = 0; g < groups; ++g) {
+      const double* const p = rows + g * width * stride + j;
+      v[g] = vd{p[0], p[stride], p[2 * stride], p[3 * stride]};
+    }
+    score_item(j, v);
   }
 
   // finish_row across the lanes: dimension scores (in place of the sums) and coverages, the

@@ -318,10 +318,16 @@ class BlockBuffers {
         keep_severities_(keep_severities),
         buffer_(block_scratch_size(dims, items) + block_rows * (2 * dims + (keep_severities ? items : 0))) {}
 
-  /// Scores rows [first, last) (at most block_rows) of the matrix at `responses` straight into
-  /// the outputs `out` asks for, and into these buffers for the rest.
+  /// Scores rows [first, min(first + block_rows, end)) of the matrix at `responses` straight
+  /// into the outputs `out` asks for, and into these buffers for the rest; `end` is where the
+  /// caller's rows end.
   BlockView score(const InstrumentData& data, const double* responses, std::size_t stride, std::size_t first,
-                  std::size_t last, const BatchOutputs& out) noexcept {
+                  std::size_t end, const BatchOutputs& out) noexcept {
+    const std::size_t last = std::min(end, first + block_rows);
+    // The kernel reads a block item by item, across its rows: sixteen streams at once, more than
+    // the processor's prefetchers follow. Asking for the next block's rows now lets them arrive
+    // while this block is scored.
+    if (last < end) prefetch_rows(responses + last * stride, std::min(block_rows, end - last), stride);
     double* const scores = buffer_.data() + block_scratch_size(dims_, items_);
     double* const coverages = scores + block_rows * dims_;
     double* const severities = coverages + block_rows * dims_;
@@ -339,6 +345,19 @@ class BlockBuffers {
   }
 
  private:
+  void prefetch_rows(const double* rows, std::size_t count, std::size_t stride) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    constexpr std::size_t per_line = 64 / sizeof(double);
+    for (std::size_t r = 0; r < count; ++r) {
+      const double* row = rows + r * stride;
+      for (std::size_t j = 0; j < items_; j += per_line) __builtin_prefetch(row + j);
+      __builtin_prefetch(row + items_ - 1);  // the row's last line, when it starts mid-line
+    }
+#else
+    (void)rows, (void)count, (void)stride;
+#endif
+  }
+
   std::size_t dims_;
   std::size_t items_;
   bool keep_severities_;
@@ -397,7 +416,7 @@ inline BatchSummary score_batch(const Instrument& instrument, ConstRowMatrixView
     detail::BlockBuffers buffers(dims, items, false);
     std::size_t bad = 0;
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
-      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, std::min(end, first + detail::block_rows), out);
+      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, out);
       bad += detail::write_block_outputs(out, block, dims, items);
     }
     rejected[worker] = bad;
