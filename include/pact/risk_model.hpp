@@ -2,8 +2,9 @@
 // bands loaded from validated JSON against the instrument it reads (docs/risk-model-format.md),
 // and the scoring of cases with it: the probability of still being in care at the model's
 // horizon, the survival curve (hazard form), the band, and the explanation of the result
-// (contributions, top factors, counterfactual). One kernel serves a single case and a batch, so
-// both agree to the bit.
+// (contributions, top factors, counterfactual). The risk kernels are shared by a single case
+// and a batch, and the instrument's two kernels agree to the bit (pact/scoring.hpp), so a case
+// scores the same alone or in a batch.
 #ifndef PACT_RISK_MODEL_HPP
 #define PACT_RISK_MODEL_HPP
 
@@ -333,23 +334,29 @@ inline double risk_effect(const RiskModelData& m, std::size_t k, double x) noexc
 /// 0), largest first, ties in model order, into `top`, and returns how many there are. `values`
 /// holds every feature's value (as linear_predictor computes them). No allocation: the batch
 /// calls it for every row.
+///
+/// Each pick is a pass over the features for the next one in the order (largest effect, then
+/// lowest index) after the previous pick: a few more multiplications than one insertion pass,
+/// but no branch on the effects, which vary from case to case and made that pass mispredict.
 inline std::size_t top_factors(const RiskModelData& m, const double* values, std::int32_t* top) noexcept {
-  double effect[max_top_factors] = {};
+  const auto n = static_cast<std::int32_t>(m.features.size());
+  double previous_effect = std::numeric_limits<double>::infinity();
+  std::int32_t previous = -1;
   std::size_t count = 0;
-  for (std::size_t k = 0; k < m.features.size(); ++k) {
-    const double e = risk_effect(m, k, values[k]);
-    if (!(e > 0.0)) continue;
-    // Insertion after every equal or larger effect keeps ties in model order (a stable sort).
-    std::size_t at = count;
-    while (at > 0 && effect[at - 1] < e) --at;
-    if (at >= max_top_factors) continue;
-    if (count < max_top_factors) ++count;
-    for (std::size_t t = count - 1; t > at; --t) {
-      effect[t] = effect[t - 1];
-      top[t] = top[t - 1];
+  for (; count < max_top_factors; ++count) {
+    double best_effect = 0.0;  // only effects above zero are picked (never NaN)
+    std::int32_t best = -1;
+    for (std::int32_t k = 0; k < n; ++k) {
+      const double e = risk_effect(m, static_cast<std::size_t>(k), values[k]);
+      const bool after_previous = e < previous_effect || (e == previous_effect && k > previous);
+      const bool better = after_previous && e > best_effect;  // the first of equal effects stays
+      best_effect = better ? e : best_effect;
+      best = better ? k : best;
     }
-    effect[at] = e;
-    top[at] = static_cast<std::int32_t>(k);
+    if (best < 0) break;
+    top[count] = best;
+    previous_effect = best_effect;
+    previous = best;
   }
   return count;
 }

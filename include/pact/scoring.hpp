@@ -1,6 +1,7 @@
 // pact: scoring assessments against an instrument: item severities, dimension scores with
 // coverage, the composite index and its level, the counting-method deprivations, and the
-// critical factors. One kernel serves a single case and a batch, so both agree exactly.
+// critical factors. A single case goes through score_row; a batch through score_block, its
+// vectorised form, which tests hold to score_row bit for bit, so both agree exactly.
 #ifndef PACT_SCORING_HPP
 #define PACT_SCORING_HPP
 
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -316,7 +318,9 @@ class BlockBuffers {
       : dims_(dims),
         items_(items),
         keep_severities_(keep_severities),
-        buffer_(block_scratch_size(dims, items) + block_rows * (2 * dims + (keep_severities ? items : 0))) {}
+        // Left uninitialised: everything is written before it is read, and a host scoring one
+        // case at a time should not pay for clearing a whole block's buffers.
+        buffer_(new double[block_scratch_size(dims, items) + block_rows * (2 * dims + (keep_severities ? items : 0))]) {}
 
   /// Scores rows [first, min(first + block_rows, end)) of the matrix at `responses` straight
   /// into the outputs `out` asks for, and into these buffers for the rest; `end` is where the
@@ -328,7 +332,7 @@ class BlockBuffers {
     // the processor's prefetchers follow. Asking for the next block's rows now lets them arrive
     // while this block is scored.
     if (last < end) prefetch_rows(responses + last * stride, std::min(block_rows, end - last), stride);
-    double* const scores = buffer_.data() + block_scratch_size(dims_, items_);
+    double* const scores = buffer_.get() + block_scratch_size(dims_, items_);
     double* const coverages = scores + block_rows * dims_;
     double* const severities = coverages + block_rows * dims_;
     BlockView view;
@@ -340,7 +344,7 @@ class BlockBuffers {
                                              : (keep_severities_ ? severities : nullptr);
     view.results = results_;
     score_block(data, responses + first * stride, stride, view.count, view.dimension_score, view.dimension_coverage,
-                view.item_severity, results_, buffer_.data());
+                view.item_severity, results_, buffer_.get());
     return view;
   }
 
@@ -361,7 +365,7 @@ class BlockBuffers {
   std::size_t dims_;
   std::size_t items_;
   bool keep_severities_;
-  std::vector<double> buffer_;
+  std::unique_ptr<double[]> buffer_;
   RowResult results_[block_rows];
 };
 

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -154,6 +156,40 @@ TEST(RiskBatchOutputs, TopFactorsOrderByRiskEffectWithTiesInModelOrder) {
   m.form = pact::RiskForm::discrete_hazard;
   ASSERT_EQ(pact::detail::top_factors(m, values, top.data()), 1u);
   EXPECT_EQ(top[0], 3);
+}
+
+// top_factors against the definition, a stable sort of the positive effects, on random values
+// drawn from a few levels so that effects tie often, with NaN, infinities and zeros among them.
+TEST(RiskBatchOutputs, TopFactorsEqualAStableSortOfThePositiveEffects) {
+  pact::detail::RiskModelData m(small());
+  std::mt19937_64 rng(17);
+  const double coefficients[] = {1, -1, 0.5, 2, 1, 0, -0.5, 1, 1, 0.25, -2};
+  for (double b : coefficients) {
+    pact::RiskFeature f;
+    f.coefficient = b;
+    f.reference = 0.5;
+    m.features.push_back(f);
+  }
+  const double levels[] = {0, 0.5, 1, 1.5, 2, 3, -1, NA, std::numeric_limits<double>::infinity()};
+  const std::size_t n = m.features.size();
+  std::vector<double> values(n);
+  for (const auto form : {pact::RiskForm::logistic, pact::RiskForm::discrete_hazard}) {
+    m.form = form;
+    for (int round = 0; round < 20000; ++round) {
+      for (double& v : values) v = levels[rng() % std::size(levels)];
+      std::vector<std::size_t> expected;
+      for (std::size_t k = 0; k < n; ++k)
+        if (pact::detail::risk_effect(m, k, values[k]) > 0.0) expected.push_back(k);
+      std::stable_sort(expected.begin(), expected.end(), [&](std::size_t a, std::size_t b) {
+        return pact::detail::risk_effect(m, a, values[a]) > pact::detail::risk_effect(m, b, values[b]);
+      });
+      if (expected.size() > pact::max_top_factors) expected.resize(pact::max_top_factors);
+      std::array<std::int32_t, pact::max_top_factors> top{};
+      const std::size_t count = pact::detail::top_factors(m, values.data(), top.data());
+      ASSERT_EQ(count, expected.size()) << "round " << round;
+      for (std::size_t t = 0; t < count; ++t) ASSERT_EQ(static_cast<std::size_t>(top[t]), expected[t]) << "round " << round;
+    }
+  }
 }
 
 TEST(RiskBatchOutputs, SurvivalNeedsAHazardModelAndALengthInRange) {
