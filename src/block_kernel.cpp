@@ -12,7 +12,8 @@
 // non-negative terms unchanged to the bit; and nothing is fused or reassociated (the file is
 // compiled with -ffp-contract=off, see src/CMakeLists.txt, and AVX2 alone has no fused
 // multiply-add). Long scales and long curves, which have no vector form here, go lane by lane
-// through response_severity, score_row's own function.
+// through response_severity, score_row's own function; rows found invalid, and blocks of fewer
+// than eight rows, go through score_row itself.
 #include "pact/detail/instrument_data.hpp"
 #include "pact/scoring.hpp"
 
