@@ -627,8 +627,7 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
     std::vector<std::uint8_t> imputed(features);
     std::size_t bad = 0;
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
-      const detail::BlockView block =
-          buffers.score(data, responses.data(), stride, first, end, io);
+      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, io);
       detail::write_block_outputs(io, block, dims, items);
       for (std::size_t k = 0; k < block.count; ++k) {
         const std::size_t i = first + k;

@@ -320,7 +320,8 @@ class BlockBuffers {
         keep_severities_(keep_severities),
         // Left uninitialised: everything is written before it is read, and a host scoring one
         // case at a time should not pay for clearing a whole block's buffers.
-        buffer_(new double[block_scratch_size(dims, items) + block_rows * (2 * dims + (keep_severities ? items : 0))]) {}
+        buffer_(new double[block_scratch_size(dims, items) +
+                           block_rows * (2 * dims + (keep_severities ? items : 0))]) {}
 
   /// Scores rows [first, min(first + block_rows, end)) of the matrix at `responses` straight
   /// into the outputs `out` asks for, and into these buffers for the rest; `end` is where the

@@ -62,7 +62,7 @@ double valid_value(const pact::Item& item, std::mt19937_64& rng) {
     case pact::ResponseType::yes_no: return u(rng) < 0.5 ? 0.0 : 1.0;
     case pact::ResponseType::amount: return item.min_value + u(rng) * 250.0;
     default: {
-      const double hi = std::isfinite(item.max_value) ? std::min(item.max_value, item.min_value + 130) : item.min_value + 130;
+      const double hi = std::min(item.max_value, item.min_value + 130);  // max_value is +inf when unbounded
       return std::floor(item.min_value + u(rng) * (hi - item.min_value + 1));
     }
   }
@@ -74,8 +74,8 @@ double hostile_value(const pact::Item& item, std::mt19937_64& rng) {
       inf, -inf, 1e300, -1e300, 0.5, -0.0, 0.0, 1.0, 2.0, 4503599627370496.0, 4503599627370497.0, 9007199254740993.0,
       -4503599627370496.5, 1e-300, -1e-300, near_option - 1, near_option + 0.5, near_option + 1,
       std::nextafter(near_option, inf), std::nextafter(near_option, -inf), item.max_value, item.max_value + 1,
-      std::nextafter(item.max_value, inf), item.min_value - 0.25, 3.0, 7.5, 48.0, 49.0, -9.0, 95.0, 100.0, 1000.0, 1001.0,
-      NA};
+      std::nextafter(item.max_value, inf), item.min_value - 0.25, 3.0, 7.5, 48.0, 49.0, -9.0, 95.0, 100.0, 1000.0,
+      1001.0, NA};
   return candidates[std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng)];
 }
 
@@ -194,9 +194,11 @@ TEST(BlockKernel, BatchReportsTheFirstInvalidItemOfEachRow) {
   const std::size_t items = instrument.item_count(), rows = 37;
   auto data = make_rows(instrument, rows, items, 3);
   for (std::size_t i = 0; i < rows; ++i)
-    for (std::size_t j = 0; j < items; ++j)
-      if (!std::isnan(data[i * items + j]) && pact::check_response(instrument, j, data[i * items + j]) != pact::ResponseStatus::ok)
-        data[i * items + j] = NA;  // start from valid rows (missing answers allowed)
+    for (std::size_t j = 0; j < items; ++j) {
+      double& v = data[i * items + j];
+      // Start from valid rows (missing answers allowed).
+      if (!std::isnan(v) && pact::check_response(instrument, j, v) != pact::ResponseStatus::ok) v = NA;
+    }
   for (std::size_t j = 0; j < items; ++j)
     if (instrument.items()[j].required && std::isnan(data[17 * items + j])) data[17 * items + j] = 1;
   data[17 * items + 40] = 1e9;  // one bad value late in row 17 ...

@@ -187,7 +187,8 @@ TEST(RiskBatchOutputs, TopFactorsEqualAStableSortOfThePositiveEffects) {
       std::array<std::int32_t, pact::max_top_factors> top{};
       const std::size_t count = pact::detail::top_factors(m, values.data(), top.data());
       ASSERT_EQ(count, expected.size()) << "round " << round;
-      for (std::size_t t = 0; t < count; ++t) ASSERT_EQ(static_cast<std::size_t>(top[t]), expected[t]) << "round " << round;
+      for (std::size_t t = 0; t < count; ++t)
+        ASSERT_EQ(static_cast<std::size_t>(top[t]), expected[t]) << "round " << round;
     }
   }
 }
