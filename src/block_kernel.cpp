@@ -11,8 +11,10 @@
 // with the same operations as score_row; a masked-out term is +0.0, which leaves a sum of
 // non-negative terms unchanged to the bit; and nothing is fused or reassociated (the file is
 // compiled with -ffp-contract=off, see src/CMakeLists.txt, and AVX2 alone has no fused
-// multiply-add). Long scales and long curves, which have no vector form here, go lane by lane
-// through response_severity, score_row's own function; rows found invalid, and blocks of fewer
+// multiply-add). Every item has a vector form: an item whose valid responses are a short run of
+// whole numbers (ordinal and yes/no items, short counts) is looked up in a table that
+// compile_instrument fills with its rule's own results; the others are evaluated on their curve,
+// with the segment that SeverityCurve::at would find. Rows found invalid, and blocks of fewer
 // than eight rows, go through score_row itself.
 #include "pact/detail/instrument_data.hpp"
 #include "pact/scoring.hpp"
@@ -57,120 +59,72 @@ constexpr double two_52 = 4503599627370496.0;
   return reinterpret_cast<vd>(reinterpret_cast<vi>(v) & splat(std::numeric_limits<std::int64_t>::max()));
 }
 
-/// Scales with at most this many codes are looked up with one compare-and-select per code.
-constexpr std::size_t short_scale = 16;
-
-/// One item's rule for the four lanes of a vector: whether each value is a valid response by the
-/// item's rule (a value that is missing or not finite may come out either way: the kernel decides
-/// those itself), and its severity where it is (a finite value elsewhere, never used).
+/// Item `j`'s response in each lane of `v`, by its rule: whether it counts (a valid response;
+/// never when missing or not finite) and its severity where it does (+0.0 elsewhere).
 struct LaneRule {
+  vi counted;
   vd severity;
-  vi valid;
 };
 
-/// Curves with at most this many points are evaluated with selects over their segments.
-constexpr std::size_t short_curve = 16;
-
-/// Whether item `j`'s rule has a vector form here (see rule_vector); the others go lane by lane.
-bool has_vector_rule(const InstrumentData& data, std::size_t j) noexcept {
-  const CompiledItem& item = data.compiled[j];
-  switch (item.kind) {
-    case RuleKind::yes_no: return true;
-    case RuleKind::table: return item.max_value - item.min_value < static_cast<double>(short_scale);
-    case RuleKind::curve: return data.items[j].curve.x.size() <= short_curve;
-  }
-  return false;
+/// An item with a lookup table (CompiledItem::lookup_size): the response must lie within the
+/// table's range, be whole, and have a severity in the table. score_row's test for ordinal items;
+/// for yes/no items and counts it accepts exactly what their rules accept, and the table holds
+/// what those rules give.
+[[gnu::always_inline]] inline LaneRule lookup_rule(const InstrumentData& data, const CompiledItem& item,
+                                                   vd v) noexcept {
+  const vd zero = splat(0.0), big = splat(two_52);
+  // Out of range, missing and infinite responses all fail in_range (a NaN compares false).
+  const vi in_range = (v >= splat(item.min_value)) & (v <= splat(item.max_value));
+  const vd offset = select(in_range, v - splat(item.min_value), zero);
+  const vd rounded = offset + big;  // exact for a whole offset below 2^52, which a table's are
+  // An ordinal code must lie a whole number of steps from the minimum, as score_row computes the
+  // offset (5 + 1e-300 is 5); a count must itself be whole (1e-300 is not), and then its offset
+  // from a whole minimum is exact.
+  const vd tested = item.whole_number ? abs(select(in_range, v, zero)) : offset;
+  const vi whole = ((tested + big) - big) == tested;
+  // The offset's bits in the low bits of `rounded`: a whole offset is its index in the table.
+  const vi index = reinterpret_cast<vi>(rounded) - reinterpret_cast<vi>(big);
+  const double* const table = data.severity_table.data() + item.table_offset;
+  const vd looked_up = vd{table[index[0]], table[index[1]], table[index[2]], table[index[3]]};
+  const vi counted = in_range & whole & (looked_up == looked_up);  // the table's NaN: no option there
+  return {counted, select(counted, looked_up, zero)};
 }
 
-/// SeverityCurve::at for every lane of `v` (one vector per group) into `severity`, to the bit:
-/// the same cases, each computed by the same expression, then the one that applies selected.
-/// Each constant is read once for all groups: the compiler cannot keep it in a register across
-/// the kernel's stores to the sums, which might, as far as it knows, overwrite it.
-[[gnu::always_inline]] inline void curve_vector(const SeverityCurve& curve, const vd* v, vd* severity) noexcept {
+/// SeverityCurve::at for every lane of `v` whose value lies within the curve's range, to the bit:
+/// each lane's segment is found as `at` finds it (the first point not below the value), its ends
+/// selected into place, and the one division made for the segment found.
+[[gnu::always_inline]] inline vd curve_at(const SeverityCurve& curve, vd v) noexcept {
   const std::size_t points = curve.x.size();
-  for (std::size_t g = 0; g < groups; ++g) severity[g] = splat(0.0);
-  for (std::size_t hi = 1; hi < points; ++hi) {
-    const vd x_lo = splat(curve.x[hi - 1]), x_hi = splat(curve.x[hi]);
-    const vd s_lo = splat(curve.severity[hi - 1]);
-    const vd dx = splat(curve.x[hi] - curve.x[hi - 1]), ds = splat(curve.severity[hi] - curve.severity[hi - 1]);
-    const bool linear = curve.interpolation == SeverityCurve::Interpolation::linear;
-    for (std::size_t g = 0; g < groups; ++g) {
-      const vd inside = linear ? s_lo + ((v[g] - x_lo) / dx) * ds : s_lo;
-      severity[g] = select((v[g] > x_lo) & (v[g] < x_hi), inside, severity[g]);
-    }
+  vd x_lo = splat(curve.x[0]), x_hi = splat(curve.x[1]);
+  vd s_lo = splat(curve.severity[0]), s_hi = splat(curve.severity[1]);
+  for (std::size_t i = 1; i + 1 < points; ++i) {
+    const vi past = splat(curve.x[i]) < v;
+    x_lo = select(past, splat(curve.x[i]), x_lo);
+    x_hi = select(past, splat(curve.x[i + 1]), x_hi);
+    s_lo = select(past, splat(curve.severity[i]), s_lo);
+    s_hi = select(past, splat(curve.severity[i + 1]), s_hi);
   }
-  for (std::size_t i = 0; i < points; ++i) {
-    const vd x = splat(curve.x[i]), s = splat(curve.severity[i]);
-    for (std::size_t g = 0; g < groups; ++g) severity[g] = select(v[g] == x, s, severity[g]);
-  }
-  const vd x_first = splat(curve.x.front()), s_first = splat(curve.severity.front());
-  const vd x_last = splat(curve.x.back()), s_last = splat(curve.severity.back());
-  for (std::size_t g = 0; g < groups; ++g) {
-    severity[g] = select(v[g] >= x_last, s_last, severity[g]);
-    severity[g] = select(v[g] <= x_first, s_first, severity[g]);
-  }
+  vd severity = curve.interpolation == SeverityCurve::Interpolation::step
+                    ? s_lo
+                    : s_lo + ((v - x_lo) / (x_hi - x_lo)) * (s_hi - s_lo);
+  severity = select(x_hi == v, s_hi, severity);
+  severity = select(v >= splat(curve.x[points - 1]), splat(curve.severity[points - 1]), severity);
+  return select(v <= splat(curve.x[0]), splat(curve.severity[0]), severity);
 }
 
-/// Item `j`'s rule for every lane of `v` (one vector per group), when has_vector_rule(data, j).
-[[gnu::always_inline]] inline void rule_vector(const InstrumentData& data, std::size_t j, const vd* v,
-                                               LaneRule* rule) noexcept {
-  const CompiledItem& item = data.compiled[j];
-  const vd zero = splat(0.0);
-  switch (item.kind) {
-    case RuleKind::curve: {
-      // score_row's order: below the minimum, above the maximum, then a fraction where the item
-      // counts (a magnitude of 2^52 or more is always whole).
-      const vd min_value = splat(item.min_value), max_value = splat(item.max_value), big = splat(two_52);
-      vd at[groups];
-      for (std::size_t g = 0; g < groups; ++g) {
-        const vd magnitude = abs(v[g]);
-        vi valid = (v[g] >= min_value) & (v[g] <= max_value) & (magnitude < splat(infinity));
-        if (item.whole_number) valid &= (magnitude >= big) | (((magnitude + big) - big) == magnitude);
-        rule[g].valid = valid;
-        // Lanes in error, missing or infinite are evaluated at 0, so that every severity is finite.
-        at[g] = select(valid, v[g], zero);
-      }
-      vd severity[groups];
-      curve_vector(data.items[j].curve, at, severity);
-      for (std::size_t g = 0; g < groups; ++g) rule[g].severity = select(rule[g].valid, severity[g], zero);
-      return;
-    }
-    case RuleKind::yes_no: {
-      const vd no = splat(item.severity_no), yes = splat(item.severity_yes);
-      for (std::size_t g = 0; g < groups; ++g) {
-        const vi is_no = v[g] == zero, is_yes = v[g] == splat(1.0);
-        rule[g].severity = select(is_no, no, yes);
-        rule[g].valid = is_no | is_yes;
-      }
-      return;
-    }
-    case RuleKind::table: {
-      // A short ordinal scale. score_row's test, in the same order: within [min, max], a whole
-      // offset from min, and an option at that offset (the table holds NaN between sparse codes).
-      const double* table = data.severity_table.data() + item.table_offset;
-      const vd min_value = splat(item.min_value), max_value = splat(item.max_value), big = splat(two_52);
-      vd offset[groups], severity[groups];
-      vi fine[groups];
-      for (std::size_t g = 0; g < groups; ++g) {
-        const vi in_range = (v[g] >= min_value) & (v[g] <= max_value);
-        offset[g] = select(in_range, v[g] - min_value, zero);
-        fine[g] = in_range & (((offset[g] + big) - big) == offset[g]);
-        severity[g] = splat(table[0]);
-      }
-      const auto size = static_cast<std::size_t>(item.max_value - item.min_value) + 1;
-      for (std::size_t k = 1; k < size; ++k) {
-        const vd at = splat(static_cast<double>(k)), option_severity = splat(table[k]);
-        for (std::size_t g = 0; g < groups; ++g) severity[g] = select(offset[g] == at, option_severity, severity[g]);
-      }
-      for (std::size_t g = 0; g < groups; ++g) {
-        const vi option = severity[g] == severity[g];  // not NaN
-        rule[g].severity = select(option, severity[g], zero);
-        rule[g].valid = fine[g] & option;
-      }
-      return;
-    }
-  }
-  __builtin_unreachable();  // every RuleKind is handled above
+/// An item without a lookup table (months, amounts, long counts): score_row's test, in the same
+/// order (below the minimum, above the maximum, then a fraction where the item must be whole),
+/// and the curve where the response passes.
+[[gnu::always_inline]] inline LaneRule curve_rule(const InstrumentData& data, std::size_t j,
+                                                  const CompiledItem& item, vd v) noexcept {
+  const vd zero = splat(0.0), big = splat(two_52);
+  const vd magnitude = abs(v);
+  vi counted = (v >= splat(item.min_value)) & (v <= splat(item.max_value)) & (magnitude < splat(infinity));
+  // A magnitude of 2^52 or more is always whole.
+  if (item.whole_number) counted &= (magnitude >= big) | (((magnitude + big) - big) == magnitude);
+  // Lanes that do not count are evaluated at 0, so that every severity is finite.
+  const vd severity = curve_at(data.items[j].curve, select(counted, v, zero));
+  return {counted, select(counted, severity, zero)};
 }
 
 [[gnu::always_inline]] inline void score_block_impl(const InstrumentData& data, const double* rows, std::size_t stride,
@@ -206,69 +160,51 @@ bool has_vector_rule(const InstrumentData& data, std::size_t j) noexcept {
   // Which lanes have met an invalid response. Invalid rows are rare, and what score_row says of
   // them (which item, and why) is left to score_row, at the end.
   vi invalid_row[groups];
-  for (std::size_t g = 0; g < groups; ++g) invalid_row[g] = splat(std::int64_t{0});
 
-  // One item, its value in every lane (one vector per group), into the sums.
-  const auto score_item = [&](std::size_t j, const vd* v) __attribute__((always_inline)) {
-    const CompiledItem& item = data.compiled[j];
-    const vd item_weight = splat(item.weight);
-    double* const dim_weighted = weighted + item.dimension * lanes;
-    double* const dim_weight = weight + item.dimension * lanes;
-    LaneRule rules[groups];
-    if (has_vector_rule(data, j)) {
-      rule_vector(data, j, v, rules);
-    } else {
-      for (std::size_t g = 0; g < groups; ++g)
-        for (std::size_t k = 0; k < width; ++k) {
-          double severity = 0.0;
-          const double value = v[g][k];
-          const bool valid = !std::isnan(value) && response_severity(data, j, value, severity) == ResponseStatus::ok;
-          rules[g].valid[k] = valid ? -1 : 0;
-          rules[g].severity[k] = valid ? severity : 0.0;
-        }
-    }
-    for (std::size_t g = 0; g < groups; ++g) {
-      const std::size_t r0 = g * width;
-      // A response counts when it is a finite value the rule accepts (never when missing: NaN is
-      // not finite); a lane goes wrong on any other present value, or a missing required one.
-      const vi absent = v[g] != v[g];
-      const vi counted = rules[g].valid & (abs(v[g]) < splat(infinity));
-      invalid_row[g] |= item.required ? ~counted : ~counted & ~absent;
-      const vd severity = select(counted, rules[g].severity, splat(0.0));
-      store(dim_weighted + r0, load(dim_weighted + r0) + item_weight * severity);
-      store(dim_weight + r0, load(dim_weight + r0) + select(counted, item_weight, splat(0.0)));
+  // The block is scored a vector of rows at a time (a group), item by item: few values are live
+  // at once, so they stay in registers, and each item's constants come from the first-level cache.
+  for (std::size_t g = 0; g < groups; ++g) {
+    const std::size_t r0 = g * width;
+    const double* const group_rows = rows + r0 * stride;
+    vi invalid = splat(std::int64_t{0});
+
+    // One item, its value in each of the group's rows, into the sums.
+    const auto score_item = [&](std::size_t j, vd v) __attribute__((always_inline)) {
+      const CompiledItem& item = data.compiled[j];
+      const LaneRule rule = item.lookup_size != 0 ? lookup_rule(data, item, v) : curve_rule(data, j, item, v);
+      // A lane goes wrong on a present value that does not count, or a missing required one.
+      const vi absent = v != v;
+      invalid |= item.required ? ~rule.counted : ~(rule.counted | absent);
+      const vd item_weight = splat(item.weight);
+      double* const dim_weighted = weighted + item.dimension * lanes + r0;
+      double* const dim_weight = weight + item.dimension * lanes + r0;
+      store(dim_weighted, load(dim_weighted) + item_weight * rule.severity);
+      store(dim_weight, load(dim_weight) + select(rule.counted, item_weight, splat(0.0)));
       if (item_severity) {
-        const vd written = select(absent, splat(nan), severity);
+        const vd written = select(absent, splat(nan), rule.severity);
         for (std::size_t k = 0; k < width && r0 + k < count; ++k) item_severity[(r0 + k) * items + j] = written[k];
       }
-    }
-  };
+    };
 
-  // Items four at a time: each group's four rows are read four items at a time, one vector per
-  // row, and transposed in registers into one vector per item. The last items, fewer than four,
-  // are gathered value by value.
-  std::size_t j = 0;
-  for (; j + width <= items; j += width) {
-    vd columns[width][groups];
-    for (std::size_t g = 0; g < groups; ++g) {
-      const double* const p = rows + g * width * stride + j;
+    // Items four at a time: the group's four rows are read four items at a time, one vector per
+    // row, and transposed in registers into one vector per item. The last items, fewer than
+    // four, are gathered value by value.
+    std::size_t j = 0;
+    for (; j + width <= items; j += width) {
+      const double* const p = group_rows + j;
       const vd a0 = load(p), a1 = load(p + stride), a2 = load(p + 2 * stride), a3 = load(p + 3 * stride);
       const vd t0 = __builtin_shufflevector(a0, a1, 0, 4, 2, 6), t1 = __builtin_shufflevector(a0, a1, 1, 5, 3, 7);
       const vd t2 = __builtin_shufflevector(a2, a3, 0, 4, 2, 6), t3 = __builtin_shufflevector(a2, a3, 1, 5, 3, 7);
-      columns[0][g] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
-      columns[1][g] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
-      columns[2][g] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
-      columns[3][g] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+      score_item(j, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+      score_item(j + 1, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+      score_item(j + 2, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+      score_item(j + 3, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
     }
-    for (std::size_t c = 0; c < width; ++c) score_item(j + c, columns[c]);
-  }
-  for (; j < items; ++j) {
-    vd v[groups];
-    for (std::size_t g = 0; g < groups; ++g) {
-      const double* const p = rows + g * width * stride + j;
-      v[g] = vd{p[0], p[stride], p[2 * stride], p[3 * stride]};
+    for (; j < items; ++j) {
+      const double* const p = group_rows + j;
+      score_item(j, vd{p[0], p[stride], p[2 * stride], p[3 * stride]});
     }
-    score_item(j, v);
+    invalid_row[g] = invalid;
   }
 
   // finish_row across the lanes: dimension scores (in place of the sums) and coverages, the

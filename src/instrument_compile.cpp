@@ -1,6 +1,7 @@
 #include "instrument_compile.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -42,12 +43,19 @@ void compile_instrument(InstrumentData& d) {
         d.severity_table.resize(d.severity_table.size() + static_cast<std::size_t>(hi - lo + 1),
                                 std::numeric_limits<double>::quiet_NaN());
         for (const auto& o : item.options) d.severity_table[c.table_offset + static_cast<std::size_t>(o.value - lo)] = o.severity;
+        c.lookup_size = static_cast<std::uint32_t>(hi - lo + 1);
         break;
       }
       case ResponseType::yes_no:
         c.kind = RuleKind::yes_no;
         c.severity_yes = item.severity_yes;
         c.severity_no = item.severity_no;
+        c.min_value = 0.0;
+        c.max_value = 1.0;
+        c.table_offset = static_cast<std::uint32_t>(d.severity_table.size());
+        d.severity_table.push_back(item.severity_no);
+        d.severity_table.push_back(item.severity_yes);
+        c.lookup_size = 2;
         break;
       case ResponseType::count:
       case ResponseType::months:
@@ -56,6 +64,16 @@ void compile_instrument(InstrumentData& d) {
         c.whole_number = item.type == ResponseType::count;
         c.min_value = item.min_value;
         c.max_value = item.max_value;
+        // A count's valid responses are the whole numbers in its range: with a whole minimum and
+        // a short range, each one's severity is worked out here, by the curve score_row uses, so
+        // that looking it up gives the same bits.
+        if (c.whole_number && std::floor(c.min_value) == c.min_value && c.max_value - c.min_value < max_count_lookup) {
+          const auto size = static_cast<std::size_t>(c.max_value - c.min_value) + 1;
+          c.table_offset = static_cast<std::uint32_t>(d.severity_table.size());
+          for (std::size_t k = 0; k < size; ++k)
+            d.severity_table.push_back(item.curve.at(c.min_value + static_cast<double>(k)));
+          c.lookup_size = static_cast<std::uint32_t>(size);
+        }
         break;
     }
     d.compiled.push_back(c);

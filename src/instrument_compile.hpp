@@ -12,8 +12,12 @@ namespace pact::detail {
 /// this wide at most.
 inline constexpr int max_option_span = 1000;
 
+/// The widest range of a count whose severities compile_instrument tabulates for the batch kernel
+/// (CompiledItem::lookup_size); wider counts are evaluated on their curve.
+inline constexpr double max_count_lookup = 1024;
+
 /// Fills the derived data of `data` from its authored data: each dimension's normalized weight
-/// and item list, each item's weight in its dimension, the compiled items, the ordinal lookup
+/// and item list, each item's weight in its dimension, the compiled items, the lookup
 /// tables, the dimension weight sums and the sorted id indexes (any previous derived data is
 /// replaced). Requires authored data the loaders have validated: at least one dimension, every
 /// item's dimension in range, every dimension with at least one item, finite positive weights,

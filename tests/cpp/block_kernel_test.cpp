@@ -1,7 +1,7 @@
 // The batch kernel (score_block, every instruction set this processor runs) against score_row,
 // the single-case kernel, to the bit: on valid cases, on cases with hostile values in every kind
-// of item, on short blocks and padded strides, and on an instrument whose long scales and long
-// curves take the kernel's lane-by-lane path.
+// of item, on short blocks and padded strides, and on an instrument with long scales, long curves,
+// and counts on each of the kernel's two paths (looked up in a table, or evaluated on the curve).
 #include "pact/scoring.hpp"
 
 #include "test_support.hpp"
@@ -21,9 +21,10 @@ namespace {
 constexpr double NA = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-// The small fixture plus three items that the kernel cannot vectorise or that test its whole-
-// number arithmetic: a long sparse scale with negative codes, a long curve, and a step curve over
-// negative counts.
+// The small fixture plus items that test the kernel's whole-number arithmetic and its two paths:
+// a long sparse scale with negative codes; a long curve over a count short enough to be looked up
+// in a table, and one too wide for that; a step curve over negative counts; and a count whose
+// minimum is not whole, which is never looked up.
 pact::Instrument edge_instrument() {
   std::string json = pact_test::read_text(pact_test::data_path("instruments/small.json"));
   std::string options;
@@ -45,7 +46,13 @@ pact::Instrument edge_instrument() {
                   "severity": {"interpolation": "linear", "points": [)" + points + R"(]}}},
     {"id": "s1", "dimension": "a", "label": {"en": "Step", "es": "Escalón"}, "weight": 0.5, "required": true,
      "response": {"type": "count", "min": -3, "max": 50,
-                  "severity": {"interpolation": "step", "points": [[-3, 0], [0, 0.2], [2, 0.6], [7, 1]]}}}
+                  "severity": {"interpolation": "step", "points": [[-3, 0], [0, 0.2], [2, 0.6], [7, 1]]}}},
+    {"id": "w1", "dimension": "c", "label": {"en": "Wide count", "es": "Recuento amplio"}, "weight": 1, "required": false,
+     "response": {"type": "count", "min": -20, "max": 100000,
+                  "severity": {"interpolation": "linear", "points": [)" + points + R"(]}}},
+    {"id": "h1", "dimension": "b", "label": {"en": "Half count", "es": "Medio recuento"}, "weight": 0.75, "required": false,
+     "response": {"type": "count", "min": -2.5, "max": 40,
+                  "severity": {"interpolation": "linear", "points": [[-2.5, 0], [0, 0.25], [10, 0.5], [33.3, 1]]}}}
   ]
 })";
   // The fixture ends with the items' closing bracket and brace: ours replace them.
@@ -133,7 +140,11 @@ void check_against_score_row(const pact::Instrument& instrument, const pact::det
                                   ref_severities.data(), ref_weighted.data(), ref_weight.data());
       const pact::detail::RowResult& got = results[k];
       SCOPED_TRACE(std::string(variant.name) + " row " + std::to_string(i) + " of a block of " + std::to_string(count));
-      ASSERT_EQ(got.status, ref.status);
+      ASSERT_EQ(got.status, ref.status) << [&] {
+        std::string values;
+        for (std::size_t j = 0; j < items; ++j) values += pact::detail::format_number(data[i * stride + j]) + " ";
+        return "responses " + values;
+      }();
       ASSERT_EQ(got.error_item, ref.error_item);
       EXPECT_TRUE(same_bits(got.composite, ref.composite));
       EXPECT_TRUE(same_bits(got.composite_coverage, ref.composite_coverage));
@@ -183,7 +194,13 @@ TEST(BlockKernel, MatchesScoreRowOnTheDefaultInstrument) {
 
 TEST(BlockKernel, MatchesScoreRowOnLongScalesCurvesAndPaddedRows) {
   const auto instrument = edge_instrument();
-  ASSERT_EQ(instrument.item_count(), 9u);
+  ASSERT_EQ(instrument.item_count(), 11u);
+  // Both paths are taken: the counts l2 and s1 are looked up, w1 and h1 are not.
+  const auto& compiled = instrument.data().compiled;
+  EXPECT_NE(compiled[7].lookup_size, 0u);
+  EXPECT_NE(compiled[8].lookup_size, 0u);
+  EXPECT_EQ(compiled[9].lookup_size, 0u);
+  EXPECT_EQ(compiled[10].lookup_size, 0u);
   expect_every_variant_matches(instrument, 8000, 3, 23);
 }
 

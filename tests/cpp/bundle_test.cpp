@@ -60,6 +60,7 @@ void expect_same_derived_tables(const pact::detail::InstrumentData& a, const pac
     EXPECT_TRUE(same(x.min_value, y.min_value));
     EXPECT_TRUE(same(x.max_value, y.max_value));
     EXPECT_EQ(x.table_offset, y.table_offset);
+    EXPECT_EQ(x.lookup_size, y.lookup_size);
     EXPECT_TRUE(same(x.severity_no, y.severity_no));
     EXPECT_TRUE(same(x.severity_yes, y.severity_yes));
     EXPECT_TRUE(same(a.items[j].weight_in_dimension, b.items[j].weight_in_dimension));

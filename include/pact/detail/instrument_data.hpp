@@ -16,7 +16,7 @@ namespace pact::detail {
 /// How the kernel maps a response to a severity.
 enum class RuleKind : std::uint8_t {
   table,   ///< ordinal: severity_table[table_offset + value - min_value], NaN where no option
-  yes_no,  ///< 0 or 1
+  yes_no,  ///< 0 or 1 (min_value 0, max_value 1)
   curve,   ///< count, months, amount: a SeverityCurve, within [min_value, max_value]
 };
 
@@ -30,6 +30,11 @@ struct CompiledItem {
   double min_value = 0.0;  ///< table: smallest option value; curve: smallest valid value
   double max_value = 0.0;  ///< table: largest option value; curve: largest valid value
   std::uint32_t table_offset = 0;
+  /// Entries at severity_table[table_offset] when the valid responses are whole numbers from
+  /// min_value on and each one's severity is in the table (NaN where none): always for ordinal
+  /// and yes/no items, and for counts with a short range; 0 otherwise. The batch kernel looks
+  /// these items up instead of evaluating their rule.
+  std::uint32_t lookup_size = 0;
   double severity_no = 0.0;
   double severity_yes = 1.0;
 };
@@ -51,7 +56,7 @@ struct InstrumentData {
   InstrumentAlertRules alerts;
 
   std::vector<CompiledItem> compiled;       ///< one per item, instrument order
-  std::vector<double> severity_table;       ///< ordinal lookup tables, back to back
+  std::vector<double> severity_table;       ///< lookup tables (see CompiledItem), back to back
   std::vector<double> dimension_weight_sum; ///< per dimension: sum of its item weights
   std::vector<std::pair<std::string, std::size_t>> item_index;       ///< sorted by id
   std::vector<std::pair<std::string, std::size_t>> dimension_index;  ///< sorted by id
