@@ -78,41 +78,43 @@ inline CaseFeatures case_features(const RiskModel& model, ConstRowMatrixView res
   const unsigned workers = detail::worker_count(threads, rows, 2048);
   std::vector<Failure> failures(workers);
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
-    std::vector<double> scratch(4 * dims + items);
-    double* const scores = scratch.data();
-    double* const coverage = scores + dims;
-    double* const weighted = coverage + dims;
-    double* const weight = weighted + dims;
-    double* const severities = weight + dims;
+    // The instrument's part through the batch kernel, a block at a time (the same bits as
+    // score_row); only what the features read is kept.
+    detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
     std::int32_t imputed_count = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const double* row = responses.data() + i * stride;
-      const detail::RowResult r = detail::score_row(data, row, scores, coverage, severities, weighted, weight);
-      const auto at = [i] { return "responses[" + std::to_string(i); };
-      if (r.status != ResponseStatus::ok) {
-        const auto j = static_cast<std::size_t>(r.error_item);
-        failures[worker] = {i, at() + ", " + instrument.items()[j].id + "]",
-                            describe_response_problem(instrument, j, r.status, row[j])};
-        return;
-      }
-      if (hazard) {
-        const double months = row[*m.duration_item];
-        if (std::isnan(months)) {
-          failures[worker] = {i, at() + ", " + instrument.items()[*m.duration_item].id + "]",
-                              "the hazard form needs the months in care to place the case on its duration bands"};
+    for (std::size_t first = begin; first < end; first += detail::block_rows) {
+      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, BatchOutputs{});
+      for (std::size_t b = 0; b < block.count; ++b) {
+        const std::size_t i = first + b;
+        const double* row = responses.data() + i * stride;
+        const detail::RowResult& r = block.results[b];
+        const auto at = [i] { return "responses[" + std::to_string(i); };
+        if (r.status != ResponseStatus::ok) {
+          const auto j = static_cast<std::size_t>(r.error_item);
+          failures[worker] = {i, at() + ", " + instrument.items()[j].id + "]",
+                              describe_response_problem(instrument, j, r.status, row[j])};
           return;
         }
-        out.months_in_care[i] = detail::completed_months(months);
-      }
-      double* values = out.values.data() + i * k;
-      const detail::FeatureInputs inputs{row, severities, scores, r.composite};
-      detail::linear_predictor(m, inputs, values, out.imputed.data() + i * k, imputed_count);
-      for (std::size_t f = 0; f < k; ++f)
-        if (!std::isfinite(values[f])) {
-          failures[worker] = {i, at() + "]", "feature \"" + m.features[f].id + "\" is not finite (" +
-                                               detail::format_number(values[f]) + ")"};
-          return;
+        if (hazard) {
+          const double months = row[*m.duration_item];
+          if (std::isnan(months)) {
+            failures[worker] = {i, at() + ", " + instrument.items()[*m.duration_item].id + "]",
+                                "the hazard form needs the months in care to place the case on its duration bands"};
+            return;
+          }
+          out.months_in_care[i] = detail::completed_months(months);
         }
+        double* values = out.values.data() + i * k;
+        const double* severities = block.item_severity ? block.item_severity + b * items : nullptr;
+        const detail::FeatureInputs inputs{row, severities, block.dimension_score + b * dims, r.composite};
+        detail::linear_predictor(m, inputs, values, out.imputed.data() + i * k, imputed_count);
+        for (std::size_t f = 0; f < k; ++f)
+          if (!std::isfinite(values[f])) {
+            failures[worker] = {i, at() + "]", "feature \"" + m.features[f].id + "\" is not finite (" +
+                                                 detail::format_number(values[f]) + ")"};
+            return;
+          }
+      }
     }
   });
   const Failure* first = nullptr;

@@ -127,6 +127,14 @@ TEST(Calibration, FeatureErrorsNameTheRowAndItem) {
   expect_error([&] { pact::case_features(hazard(), pact::view_rows(x)); }, pact::ErrorKind::validation, "responses[1, c1]");
   expect_error([&] { pact::case_features(hazard(), pact::view_rows(x.data(), 3, 5, 6)); },
                pact::ErrorKind::invalid_argument, "responses");
+  // In full blocks of the batch kernel, the first failing row is reported, whatever the threads.
+  pact::RowMatrix many(40, 6);
+  for (Eigen::Index i = 0; i < many.rows(); ++i) many.row(i) = x.row(0);
+  many(33, 5) = 7;
+  many(21, 2) = NA;
+  for (unsigned threads : {1u, 2u})
+    expect_error([&] { pact::case_features(hazard(), pact::view_rows(many), threads); }, pact::ErrorKind::validation,
+                 "responses[21, a3]");
 }
 
 // The logistic fixture's coefficients are recovered from cases simulated with it.
