@@ -184,7 +184,7 @@ using BlockKernel = void (*)(const InstrumentData&, const double*, std::size_t, 
 
 /// One of the instruction sets score_block is compiled for.
 struct BlockKernelVariant {
-  const char* name;    ///< "avx2", "baseline"
+  const char* name;    ///< "avx512", "avx2", "baseline"
   BlockKernel kernel;  ///< the build for it
 };
 
