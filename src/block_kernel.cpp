@@ -189,7 +189,6 @@ struct LaneRule {
   }
 }
 
-
 /// score_block, with `AddItems` as the item loop (see add_items).
 template <auto AddItems>
 [[gnu::always_inline]] inline void score_block_impl(const InstrumentData& data, const double* rows, std::size_t stride,
