@@ -1,0 +1,288 @@
+// exp and softplus, one algorithm each (see pact/detail/vector_math.hpp), written once over the
+// lane type: double for the scalar forms; GCC's vector extensions (GCC and clang) for the vector
+// forms, four doubles for the baseline instruction set (two SSE2 halves per vector) and for AVX2,
+// eight for AVX-512. The processor picks the widest it runs.
+//
+// The scalar and array forms agree to the bit because every lane type runs the same IEEE-754
+// operations in the same order: no fused multiply-adds (the file is compiled with
+// -ffp-contract=off, see src/CMakeLists.txt), nothing reassociated, no branch on the data (a
+// select instead, which only chooses between values every lane computed), and the array tails
+// that fill no whole vector go through the scalar form.
+//
+// exp: x = k ln2 + r with |r| <= ln2/2 (Cody and Waite: ln2 split so that k ln2_hi is exact, and
+// r carried with its rounding error), e^r = 1 + r + r^2 P(r) with P the Taylor series of
+// (e^r - 1 - r) / r^2 to r^12, the last additions compensated so that e^r is rounded once, then
+// scaled by 2^k in two exact steps, so that a subnormal result is rounded once too.
+//
+// softplus: ln(1 + e^z) = max(z, 0) + log1p(u) with u = e^-|z| in (0, 1], u from the exp above
+// with its rounding error. log1p(u) = ln(w) + (1 + u - w) / w for w = 1 + u rounded, and
+// ln(w) = e ln2 + ln(1 + f) with 1 + f = w / 2^e in [sqrt(2)/2, sqrt(2)] (e is 0 or 1, since w
+// lies in [1, 2]): ln(1 + f) = 2 atanh(s) for s = f / (2 + f), arranged so that f, which is
+// exact, is added last and every error lands in terms of order f^2.
+#include "pact/detail/vector_math.hpp"
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+namespace pact::detail::vmath {
+namespace {
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PACT_VMATH_INLINE [[gnu::always_inline]] inline
+#else
+#define PACT_VMATH_INLINE inline
+#endif
+
+/// exp's argument is clamped to [min_argument, max_argument]: beyond it e^x is 0 or +inf in
+/// doubles either way (the clamped value gives them), and within it k and both halves of the
+/// scale factor 2^k stay in range.
+constexpr double min_argument = -760.0;
+constexpr double max_argument = 720.0;
+constexpr double inv_ln2 = 1.4426950408889634;
+/// ln 2 to 42 significant bits, so that k ln2_exp_hi is exact for every |k| < 2^11, and the rest.
+constexpr double ln2_exp_hi = 0x1.62e42fefa3800p-1;
+constexpr double ln2_exp_lo = 0x1.ef35793c76730p-45;
+/// ln 2 rounded to a double, and the rest: log1p adds the first to a multiple of 2^-53 below 1,
+/// which is exact.
+constexpr double ln2_hi = 0x1.62e42fefa39efp-1;
+constexpr double ln2_lo = 0x1.abc9e3b39803fp-56;
+/// 1.5 * 2^52: adding it rounds a double of magnitude below 2^51 to a whole number, which then
+/// lies in the low bits of the sum.
+constexpr double round_shift = 0x1.8p52;
+constexpr double sqrt2 = 1.4142135623730951;
+constexpr std::int64_t magnitude_bits = std::numeric_limits<std::int64_t>::max();
+
+/// (e^r - 1 - r) / r^2 = sum of r^j / (j + 2)!, highest first for Horner's rule. To r^12 the
+/// series leaves an error below 10^-19 for |r| <= ln2/2.
+constexpr double exp_series[] = {
+    1.0 / 87178291200.0, 1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0,
+    1.0 / 362880.0,      1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,
+    1.0 / 24.0,          1.0 / 6.0,          1.0 / 2.0};
+
+/// (2 atanh(s) - 2s) / s^3 = sum of 2 s^2j / (2j + 3), highest first. To s^18 the series leaves
+/// an error below 10^-18 of the result for |s| <= (sqrt(2) - 1) / (sqrt(2) + 1).
+constexpr double atanh_series[] = {2.0 / 21.0, 2.0 / 19.0, 2.0 / 17.0, 2.0 / 15.0, 2.0 / 13.0,
+                                   2.0 / 11.0, 2.0 / 9.0,  2.0 / 7.0,  2.0 / 5.0,  2.0 / 3.0};
+
+/// Lanes of one double: the scalar forms.
+struct ScalarLanes {
+  using V = double;
+  using I = std::int64_t;
+  using M = bool;
+  PACT_VMATH_INLINE static V splat(double x) noexcept { return x; }
+  PACT_VMATH_INLINE static I splat_bits(std::int64_t x) noexcept { return x; }
+  PACT_VMATH_INLINE static M less(V a, V b) noexcept { return a < b; }
+  PACT_VMATH_INLINE static M is_nan(V a) noexcept { return a != a; }
+  PACT_VMATH_INLINE static V select(M mask, V a, V b) noexcept { return mask ? a : b; }
+  PACT_VMATH_INLINE static I bits(V a) noexcept { return std::bit_cast<I>(a); }
+  PACT_VMATH_INLINE static V from_bits(I a) noexcept { return std::bit_cast<V>(a); }
+};
+
+/// P(r) by Horner's rule, coefficients highest first.
+template <class L, std::size_t N>
+PACT_VMATH_INLINE typename L::V horner(typename L::V r, const double (&coefficients)[N]) noexcept {
+  typename L::V p = L::splat(coefficients[0]);
+  for (std::size_t j = 1; j < N; ++j) p = p * r + L::splat(coefficients[j]);
+  return p;
+}
+
+/// e^x as hi + lo: hi is the result, within one ulp, and for a normal result lo is (nearly) what
+/// rounding took from it.
+template <class L>
+struct ExpParts {
+  typename L::V hi, lo;
+};
+
+template <class L>
+PACT_VMATH_INLINE ExpParts<L> exp_parts(typename L::V x) noexcept {
+  using V = typename L::V;
+  using I = typename L::I;
+  // A NaN is computed as 0 (the caller puts it back), so that k is a small whole number in every
+  // lane.
+  V clamped = L::select(L::less(x, L::splat(min_argument)), L::splat(min_argument), x);
+  clamped = L::select(L::less(L::splat(max_argument), clamped), L::splat(max_argument), clamped);
+  clamped = L::select(L::is_nan(x), L::splat(0.0), clamped);
+
+  const V shifted = clamped * L::splat(inv_ln2) + L::splat(round_shift);
+  const V k_real = shifted - L::splat(round_shift);
+  const I k = L::bits(shifted) - L::bits(L::splat(round_shift));
+  // x - k ln2_exp_hi is exact (Sterbenz); the rounding error of subtracting k ln2_exp_lo, up to
+  // 2^-55, would cost a quarter of an ulp below 1, so it is kept in r_lo.
+  const V r_hi = clamped - k_real * L::splat(ln2_exp_hi);
+  const V k_ln2_lo = k_real * L::splat(ln2_exp_lo);
+  const V r = r_hi - k_ln2_lo;
+  const V r_lo = (r_hi - r) - k_ln2_lo;
+
+  const V one = L::splat(1.0);
+  const V quadratic = (r * r) * horner<L>(r, exp_series);
+  // e^(r + r_lo) = (1 + r) + (quadratic + r_lo e^r): 1 + r with its rounding error (Fast2Sum,
+  // |r| < 1), the small terms added to that error, and the sum rounded once into hi.
+  const V linear = one + r;
+  const V linear_error = (one - linear) + r;
+  const V tail = linear_error + (quadratic + r_lo * linear);
+  const V hi = linear + tail;
+  const V lo = (linear - hi) + tail;
+
+  // 2^k in two factors, each a normal double for |k| <= 1100: the first product is exact, and
+  // the second rounds a subnormal result once.
+  const I k_half = k >> 1;
+  const V scale_1 = L::from_bits((k_half + L::splat_bits(1023)) << 52);
+  const V scale_2 = L::from_bits((k - k_half + L::splat_bits(1023)) << 52);
+  return {(hi * scale_1) * scale_2, (lo * scale_1) * scale_2};
+}
+
+template <class L>
+PACT_VMATH_INLINE typename L::V exp_lanes(typename L::V x) noexcept {
+  return L::select(L::is_nan(x), x + x, exp_parts<L>(x).hi);
+}
+
+template <class L>
+PACT_VMATH_INLINE typename L::V softplus_lanes(typename L::V z) noexcept {
+  using V = typename L::V;
+  const V one = L::splat(1.0), zero = L::splat(0.0);
+  const V magnitude = L::from_bits(L::bits(z) & L::splat_bits(magnitude_bits));
+  const ExpParts<L> u = exp_parts<L>(-magnitude);
+
+  // log1p(u) = ln(w) + correction: w - 1 is exact for w in [1, 2], so u - (w - 1) is exactly
+  // what rounding 1 + u lost; u.lo adds what rounding e^-|z| lost.
+  const V w = one + u.hi;
+  const V correction = ((u.hi - (w - one)) + u.lo) / w;
+  const auto halved = L::less(L::splat(sqrt2), w);
+  const V f = L::select(halved, w * L::splat(0.5), w) - one;  // exact (Sterbenz)
+  const V s = f / (L::splat(2.0) + f);
+  const V s2 = s * s;
+  const V series = s2 * horner<L>(s2, atanh_series);
+  const V half_f2 = (L::splat(0.5) * f) * f;
+  // ln(1 + f) = f - (f^2/2 - s (f^2/2 + series)), and e ln2_hi + f is exact: its one rounding is
+  // the last.
+  const V small_terms =
+      half_f2 - (s * (half_f2 + series) + (L::select(halved, L::splat(ln2_lo), zero) + correction));
+  const V log1p_u = (L::select(halved, L::splat(ln2_hi), zero) + f) - small_terms;
+
+  const V result = L::select(L::less(zero, z), z + log1p_u, log1p_u);
+  return L::select(L::is_nan(z), z + z, result);
+}
+
+double exp_scalar(double x) noexcept { return exp_lanes<ScalarLanes>(x); }
+double softplus_scalar(double z) noexcept { return softplus_lanes<ScalarLanes>(z); }
+
+/// out[i] = Kernel(in[i]), a vector of lanes at a time and the last few through the scalar form.
+template <class L, auto VectorKernel, auto ScalarKernel>
+PACT_VMATH_INLINE void apply(const double* in, double* out, std::size_t n) noexcept {
+  std::size_t i = 0;
+  for (; i + L::width <= n; i += L::width) L::store(out + i, VectorKernel(L::load(in + i)));
+  for (; i < n; ++i) out[i] = ScalarKernel(in[i]);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+
+// GCC drops a vector_size attribute that depends on a template parameter, hence the widths
+// spelled out.
+using double4 = double __attribute__((vector_size(32)));
+using int4 = std::int64_t __attribute__((vector_size(32)));
+using double8 = double __attribute__((vector_size(64)));
+using int8 = std::int64_t __attribute__((vector_size(64)));
+
+/// Lanes of `Width` doubles in GCC's vector extensions. With AVX-512, GCC 12 turns a comparison
+/// that feeds a select straight into a mask register and a masked move, as intrinsics would.
+template <class Doubles, class Integers, std::size_t Width>
+struct GnuLanes {
+  using V = Doubles;
+  using I = Integers;
+  using M = I;
+  static constexpr std::size_t width = Width;
+  PACT_VMATH_INLINE static V splat(double x) noexcept {
+    V v;
+    for (std::size_t j = 0; j < Width; ++j) v[j] = x;
+    return v;
+  }
+  PACT_VMATH_INLINE static I splat_bits(std::int64_t x) noexcept {
+    I v;
+    for (std::size_t j = 0; j < Width; ++j) v[j] = x;
+    return v;
+  }
+  PACT_VMATH_INLINE static M less(V a, V b) noexcept { return a < b; }
+  PACT_VMATH_INLINE static M is_nan(V a) noexcept { return a != a; }
+  PACT_VMATH_INLINE static V select(M mask, V a, V b) noexcept { return mask ? a : b; }
+  PACT_VMATH_INLINE static I bits(V a) noexcept { return reinterpret_cast<I>(a); }
+  PACT_VMATH_INLINE static V from_bits(I a) noexcept { return reinterpret_cast<V>(a); }
+  PACT_VMATH_INLINE static V load(const double* p) noexcept {
+    V v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  PACT_VMATH_INLINE static void store(double* p, V v) noexcept { std::memcpy(p, &v, sizeof v); }
+};
+
+using Lanes4 = GnuLanes<double4, int4, 4>;
+using Lanes8 = GnuLanes<double8, int8, 8>;
+
+void exp_baseline(const double* x, double* out, std::size_t n) noexcept {
+  apply<Lanes4, exp_lanes<Lanes4>, exp_scalar>(x, out, n);
+}
+void softplus_baseline(const double* z, double* out, std::size_t n) noexcept {
+  apply<Lanes4, softplus_lanes<Lanes4>, softplus_scalar>(z, out, n);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define PACT_VMATH_X86 1
+
+[[gnu::target("avx2")]] void exp_avx2(const double* x, double* out, std::size_t n) noexcept {
+  apply<Lanes4, exp_lanes<Lanes4>, exp_scalar>(x, out, n);
+}
+[[gnu::target("avx2")]] void softplus_avx2(const double* z, double* out, std::size_t n) noexcept {
+  apply<Lanes4, softplus_lanes<Lanes4>, softplus_scalar>(z, out, n);
+}
+
+[[gnu::target("avx512f,avx512dq")]] void exp_avx512(const double* x, double* out, std::size_t n) noexcept {
+  apply<Lanes8, exp_lanes<Lanes8>, exp_scalar>(x, out, n);
+}
+[[gnu::target("avx512f,avx512dq")]] void softplus_avx512(const double* z, double* out, std::size_t n) noexcept {
+  apply<Lanes8, softplus_lanes<Lanes8>, softplus_scalar>(z, out, n);
+}
+#endif
+
+#else  // a compiler without vector extensions: the scalar forms, value by value
+
+void exp_baseline(const double* x, double* out, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) out[i] = exp_scalar(x[i]);
+}
+void softplus_baseline(const double* z, double* out, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) out[i] = softplus_scalar(z[i]);
+}
+
+#endif
+
+#undef PACT_VMATH_INLINE
+
+}  // namespace
+
+double exp(double x) noexcept { return exp_scalar(x); }
+
+double softplus(double z) noexcept { return softplus_scalar(z); }
+
+std::vector<Variant> variants() {
+  std::vector<Variant> found;
+#ifdef PACT_VMATH_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+    found.push_back({"avx512", exp_avx512, softplus_avx512});
+  if (__builtin_cpu_supports("avx2")) found.push_back({"avx2", exp_avx2, softplus_avx2});
+#endif
+  found.push_back({"baseline", exp_baseline, softplus_baseline});
+  return found;
+}
+
+void exp(const double* x, double* out, std::size_t n) noexcept {
+  static const auto kernel = variants().front().exp;
+  kernel(x, out, n);
+}
+
+void softplus(const double* z, double* out, std::size_t n) noexcept {
+  static const auto kernel = variants().front().softplus;
+  kernel(z, out, n);
+}
+
+}  // namespace pact::detail::vmath
