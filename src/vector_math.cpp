@@ -21,6 +21,7 @@
 // exact, is added last and every error lands in terms of order f^2.
 #include "pact/detail/vector_math.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -168,12 +169,19 @@ PACT_VMATH_INLINE typename L::V softplus_lanes(typename L::V z) noexcept {
 double exp_scalar(double x) noexcept { return exp_lanes<ScalarLanes>(x); }
 double softplus_scalar(double z) noexcept { return softplus_lanes<ScalarLanes>(z); }
 
-/// out[i] = Kernel(in[i]), a vector of lanes at a time and the last few through the scalar form.
-template <class L, auto VectorKernel, auto ScalarKernel>
+/// out[i] = Kernel(in[i]), a vector of lanes at a time. The last few values go through one more
+/// vector, padded with zeros: the risk batch calls this on a block's few dozen values, and taking
+/// its tail through the scalar form (a long chain of dependent steps per value) cost as much as
+/// the rest together.
+template <class L, auto VectorKernel>
 PACT_VMATH_INLINE void apply(const double* in, double* out, std::size_t n) noexcept {
   std::size_t i = 0;
   for (; i + L::width <= n; i += L::width) L::store(out + i, VectorKernel(L::load(in + i)));
-  for (; i < n; ++i) out[i] = ScalarKernel(in[i]);
+  if (i == n) return;
+  double tail[L::width] = {};
+  std::copy(in + i, in + n, tail);
+  L::store(tail, VectorKernel(L::load(tail)));
+  std::copy(tail, tail + (n - i), out + i);
 }
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -220,27 +228,27 @@ using Lanes4 = GnuLanes<double4, int4, 4>;
 using Lanes8 = GnuLanes<double8, int8, 8>;
 
 void exp_baseline(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes4, exp_lanes<Lanes4>, exp_scalar>(x, out, n);
+  apply<Lanes4, exp_lanes<Lanes4>>(x, out, n);
 }
 void softplus_baseline(const double* z, double* out, std::size_t n) noexcept {
-  apply<Lanes4, softplus_lanes<Lanes4>, softplus_scalar>(z, out, n);
+  apply<Lanes4, softplus_lanes<Lanes4>>(z, out, n);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
 #define PACT_VMATH_X86 1
 
 [[gnu::target("avx2")]] void exp_avx2(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes4, exp_lanes<Lanes4>, exp_scalar>(x, out, n);
+  apply<Lanes4, exp_lanes<Lanes4>>(x, out, n);
 }
 [[gnu::target("avx2")]] void softplus_avx2(const double* z, double* out, std::size_t n) noexcept {
-  apply<Lanes4, softplus_lanes<Lanes4>, softplus_scalar>(z, out, n);
+  apply<Lanes4, softplus_lanes<Lanes4>>(z, out, n);
 }
 
 [[gnu::target("avx512f,avx512dq")]] void exp_avx512(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes8, exp_lanes<Lanes8>, exp_scalar>(x, out, n);
+  apply<Lanes8, exp_lanes<Lanes8>>(x, out, n);
 }
 [[gnu::target("avx512f,avx512dq")]] void softplus_avx512(const double* z, double* out, std::size_t n) noexcept {
-  apply<Lanes8, softplus_lanes<Lanes8>, softplus_scalar>(z, out, n);
+  apply<Lanes8, softplus_lanes<Lanes8>>(z, out, n);
 }
 #endif
 
