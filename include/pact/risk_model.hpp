@@ -623,12 +623,18 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
 
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
     detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
+    detail::ProbabilityBlock probabilities(m);
     std::vector<double> values(features);
     std::vector<std::uint8_t> imputed(features);
+    // Per row of a block: the linear predictor (NaN = no risk), the completed months, the probability.
+    double block_eta[detail::block_rows], block_probability[detail::block_rows];
+    int block_t0[detail::block_rows];
     std::size_t bad = 0;
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
       const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, io);
       detail::write_block_outputs(io, block, dims, items);
+      // Every output but the probability and its band, row by row; then the block's probabilities
+      // at once (ProbabilityBlock), and those two outputs.
       for (std::size_t k = 0; k < block.count; ++k) {
         const std::size_t i = first + k;
         const double* row = responses.data() + i * stride;
@@ -652,11 +658,11 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
           eta = detail::linear_predictor(m, inputs, values.data(), imputed.data(), imputed_count);
           if (std::isnan(eta)) status = RiskStatus::not_finite;
         }
+        block_t0[k] = t0;
         if (status != RiskStatus::ok) {
           ++bad;
+          block_eta[k] = nan;
           if (out.linear_predictor) out.linear_predictor[i] = nan;
-          if (out.probability) out.probability[i] = nan;
-          if (out.band) out.band[i] = -1;
           if (out.imputed_features) out.imputed_features[i] = -1;
           if (out.top_factors) std::fill_n(out.top_factors + i * max_top_factors, max_top_factors, -1);
           if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
@@ -664,10 +670,8 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
           if (out.survival) std::fill_n(out.survival + i * curve_months, curve_months, nan);
           continue;
         }
-        const double p = detail::chronicity_probability(m, eta, t0);
+        block_eta[k] = eta;
         if (out.linear_predictor) out.linear_predictor[i] = eta;
-        if (out.probability) out.probability[i] = p;
-        if (out.band) out.band[i] = detail::band_of(m, p);
         if (out.imputed_features) out.imputed_features[i] = imputed_count;
         if (out.top_factors) {
           std::int32_t* top = out.top_factors + i * max_top_factors;
@@ -678,6 +682,13 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         if (out.feature_values) std::copy_n(values.data(), features, out.feature_values + i * features);
         if (out.survival)
           detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
+      }
+      if (!out.probability && !out.band) continue;
+      probabilities.compute(block.count, block_eta, block_t0, block_probability);
+      for (std::size_t k = 0; k < block.count; ++k) {
+        const bool scored = !std::isnan(block_eta[k]);
+        if (out.probability) out.probability[first + k] = scored ? block_probability[k] : nan;
+        if (out.band) out.band[first + k] = scored ? detail::band_of(m, block_probability[k]) : -1;
       }
     }
     rejected[worker] = bad;

@@ -616,6 +616,55 @@ TEST(RiskBatch, DefaultModelEqualsSingleCaseBitForBit) {
   expect_batch_equals_single(pact::RiskModel::bundled(), 20000, 3);
 }
 
+// The batch's probabilities, a block at a time, against chronicity_probability one case at a
+// time (to the bit), and against libm's exp and log1p (the formula as published, to rounding).
+void expect_probability_block_equals_single(const pact::RiskModel& model, unsigned seed) {
+  const auto& m = model.data();
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> wide(0.0, 8.0);
+  const std::vector<double> edges = {0.0,    -0.0,   1e-300, -1e-300, 1.0,   -1.0,    36.9,   -36.9,
+                                     40.0,   -40.0,  700.0,  -700.0,  710.0, -710.0,  746.0,  -746.0,
+                                     1e300,  -1e300, std::numeric_limits<double>::infinity(),
+                                     -std::numeric_limits<double>::infinity()};
+  const std::vector<int> months = {0, 1, 5, 6, 7, 11, 12, 13, 23, 24, 25, 47, 48, 49, 120, 1000,
+                                   pact::detail::max_completed_months};
+  pact::detail::ProbabilityBlock block(m);
+  double eta[pact::detail::block_rows], p[pact::detail::block_rows];
+  int t0[pact::detail::block_rows];
+  for (int round = 0; round < 4000; ++round) {
+    const std::size_t count = 1 + static_cast<std::size_t>(round) % pact::detail::block_rows;
+    for (std::size_t i = 0; i < count; ++i) {
+      eta[i] = rng() % 4 == 0 ? edges[rng() % edges.size()] : wide(rng);
+      t0[i] = rng() % 2 == 0 ? months[rng() % months.size()] : static_cast<int>(rng() % 100);
+    }
+    block.compute(count, eta, t0, p);
+    for (std::size_t i = 0; i < count; ++i) {
+      const double single = pact::detail::chronicity_probability(m, eta[i], t0[i]);
+      ASSERT_TRUE(same(p[i], single)) << "eta " << eta[i] << ", t0 " << t0[i] << ": " << p[i] << " vs " << single;
+      double reference = 0.0, cumulative = 0.0;
+      if (model.form() == pact::RiskForm::logistic) {
+        reference = 1.0 / (1.0 + std::exp(-eta[i]));
+      } else {
+        for (int month = t0[i] + 1; month <= t0[i] + model.horizon_months(); ++month) {
+          const double z = m.baseline[pact::detail::baseline_band(m, month)].coefficient + eta[i];
+          cumulative += z > 0.0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
+        }
+        reference = std::exp(-cumulative);
+      }
+      // exp(-c) carries c's relative error times c: allow for it, with a floor at the smallest
+      // normal number below which the results are subnormal.
+      const double tolerance = std::isinf(cumulative) ? 1e-300 : 1e-14 * std::max(1.0, cumulative) * reference + 1e-300;
+      ASSERT_NEAR(p[i], reference, tolerance) << "eta " << eta[i] << ", t0 " << t0[i];
+    }
+  }
+}
+
+TEST(RiskBatch, ProbabilityBlockEqualsSingleCaseAndLibm) {
+  expect_probability_block_equals_single(logistic(), 11);
+  expect_probability_block_equals_single(hazard(), 12);
+  expect_probability_block_equals_single(pact::RiskModel::bundled(), 13);
+}
+
 TEST(RiskBatch, WritesItemSeveritiesAndCountsRowsWithoutOutputs) {
   // Rows: a valid case; one without the months in care; one the instrument rejects (no a1).
   std::vector<double> data = {2, NA, 2, 0, NA, NA,  //

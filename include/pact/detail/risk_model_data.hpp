@@ -4,6 +4,7 @@
 #ifndef PACT_DETAIL_RISK_MODEL_DATA_HPP
 #define PACT_DETAIL_RISK_MODEL_DATA_HPP
 
+#include "pact/detail/vector_math.hpp"
 #include "pact/risk_model.hpp"
 
 #include <algorithm>
@@ -46,15 +47,11 @@ struct RiskModelData {
   bool uses_item_severity = false;  ///< whether a feature reads item severities (the batch then keeps them)
 };
 
-/// ln(1 + e^z) without overflow or loss of precision: minus the log of the probability of *not*
-/// leaving care in a month whose logit hazard is z.
-inline double softplus(double z) noexcept { return z > 0.0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
-
-/// 1 / (1 + e^-z).
+/// 1 / (1 + e^-z), with pact's own exponential (vmath::exp): the batch computes the exponentials of
+/// a block's rows in one call, and the single case gets the same bits.
 inline double logistic(double z) noexcept {
-  if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1.0 + e);
+  const double e = vmath::exp(-std::abs(z));  // e^-z when z >= 0, e^z otherwise: never overflows
+  return z >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
 /// Where a case's feature inputs come from: one response per item (NaN = missing), item
@@ -122,7 +119,8 @@ inline std::size_t baseline_band(const RiskModelData& m, int t) noexcept {
 /// is constant, so the band's k months contribute (1 - h)^k = exp(-k softplus(a + eta)): one
 /// exponential per band, not per month. When `curve` is not null it receives S(1..horizon), each
 /// computed by the same expression as the final value so that curve[horizon - 1] is the returned
-/// probability to the bit.
+/// probability to the bit. softplus and exp are pact's own (vmath), which the batch runs on a
+/// block's rows at once (see chronicity_probabilities) with the same bits.
 inline double hazard_survival(const RiskModelData& m, double eta, int t0, int horizon, double* curve) noexcept {
   double cumulative = 0.0;  // -ln S so far
   int done = 0;             // months of the horizon already accounted for
@@ -131,14 +129,15 @@ inline double hazard_survival(const RiskModelData& m, double eta, int t0, int ho
     const int month = t0 + 1 + done;
     const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
     const int months = std::min(band_end, t0 + horizon) - month + 1;
-    const double rate = softplus(m.baseline[band].coefficient + eta);
+    const double rate = vmath::softplus(m.baseline[band].coefficient + eta);
     if (curve)
-      for (int j = 1; j <= months; ++j) curve[done + j - 1] = std::exp(-(cumulative + static_cast<double>(j) * rate));
+      for (int j = 1; j <= months; ++j)
+        curve[done + j - 1] = vmath::exp(-(cumulative + static_cast<double>(j) * rate));
     cumulative = cumulative + static_cast<double>(months) * rate;
     done += months;
     ++band;
   }
-  return std::exp(-cumulative);
+  return vmath::exp(-cumulative);
 }
 
 /// The most months in care pact counts. A duration item without a maximum could hold any finite
@@ -157,6 +156,88 @@ inline double chronicity_probability(const RiskModelData& m, double eta, int t0)
   if (m.form == RiskForm::logistic) return logistic(eta);
   return hazard_survival(m, eta, t0, m.horizon_months, nullptr);
 }
+
+/// chronicity_probability for `count` (at most block_rows) cases at once, to the bit: the linear
+/// predictors `eta` and (hazard form) the completed months `t0` in, the probabilities `p` out. A
+/// case whose eta is NaN gets NaN. The exponentials and softplus terms of all the cases go through
+/// vmath's array forms, several cases to a vector, instead of one call at a time.
+class ProbabilityBlock {
+ public:
+  explicit ProbabilityBlock(const RiskModelData& m) : m_(m) {
+    if (m.form != RiskForm::discrete_hazard) return;
+    // Each t0 before the last band's start, its horizon's bands in hazard_survival's order: the
+    // band's index and the months of the horizon in it. Past it, the horizon lies in the last band.
+    const int horizon = m.horizon_months;
+    const std::size_t last = m.baseline.size() - 1;
+    const int before_last = m.baseline[last].from_month - 1;
+    first_segment_.reserve(static_cast<std::size_t>(before_last) + 1);
+    for (int t0 = 0; t0 < before_last; ++t0) {
+      first_segment_.push_back(segment_band_.size());
+      int done = 0;
+      std::size_t band = baseline_band(m, t0 + 1);
+      while (done < horizon) {
+        const int month = t0 + 1 + done;
+        const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
+        const int months = std::min(band_end, t0 + horizon) - month + 1;
+        segment_band_.push_back(band);
+        segment_months_.push_back(months);
+        done += months;
+        ++band;
+      }
+    }
+    first_segment_.push_back(segment_band_.size());
+    last_band_segment_ = segment_band_.size();  // the horizon within the last band
+    segment_band_.push_back(last);
+    segment_months_.push_back(horizon);
+    std::size_t widest = 1;
+    for (std::size_t t = 0; t + 1 < first_segment_.size(); ++t)
+      widest = std::max(widest, first_segment_[t + 1] - first_segment_[t]);
+    rate_.resize(block_rows * widest);
+    case_segment_.resize(block_rows);
+  }
+
+  void compute(std::size_t count, const double* eta, const int* t0, double* p) noexcept {
+    if (m_.form == RiskForm::logistic) {
+      // logistic(eta), with the exponentials of the whole block in one call.
+      for (std::size_t i = 0; i < count; ++i) p[i] = -std::abs(eta[i]);
+      vmath::exp(p, p, count);
+      for (std::size_t i = 0; i < count; ++i) p[i] = eta[i] >= 0.0 ? 1.0 / (1.0 + p[i]) : p[i] / (1.0 + p[i]);
+      return;
+    }
+    // hazard_survival at the model's horizon: every case's softplus arguments a + eta, then every
+    // softplus at once, then each case's cumulative hazard summed in hazard_survival's order, then
+    // every exponential at once.
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto t = static_cast<std::size_t>(t0[i]);
+      const std::size_t begin = t + 1 < first_segment_.size() ? first_segment_[t] : last_band_segment_;
+      const std::size_t end = t + 1 < first_segment_.size() ? first_segment_[t + 1] : last_band_segment_ + 1;
+      case_segment_[i] = {begin, end};
+      for (std::size_t s = begin; s < end; ++s) rate_[n++] = m_.baseline[segment_band_[s]].coefficient + eta[i];
+    }
+    vmath::softplus(rate_.data(), rate_.data(), n);
+    const double* rate = rate_.data();
+    for (std::size_t i = 0; i < count; ++i) {
+      double cumulative = 0.0;
+      for (std::size_t s = case_segment_[i].first; s < case_segment_[i].second; ++s)
+        cumulative = cumulative + static_cast<double>(segment_months_[s]) * *rate++;
+      p[i] = -cumulative;
+    }
+    vmath::exp(p, p, count);
+  }
+
+ private:
+  const RiskModelData& m_;
+  // Hazard form: the segments (a band, and the months of a horizon in it) of each t0 before the
+  // last band's start, t0's from first_segment_[t0] to first_segment_[t0 + 1]; then the one
+  // segment of every later t0.
+  std::vector<std::size_t> first_segment_;
+  std::vector<std::size_t> segment_band_;
+  std::vector<int> segment_months_;
+  std::size_t last_band_segment_ = 0;
+  std::vector<double> rate_;  // per case and segment: a + eta, then softplus(a + eta)
+  std::vector<std::pair<std::size_t, std::size_t>> case_segment_;  // per case: its segments
+};
 
 /// The band of a probability: the last band whose min_probability is at most p; -1 for NaN.
 inline std::int32_t band_of(const RiskModelData& m, double p) noexcept {
