@@ -19,6 +19,12 @@
 // ln(w) = e ln2 + ln(1 + f) with 1 + f = w / 2^e in [sqrt(2)/2, sqrt(2)] (e is 0 or 1, since w
 // lies in [1, 2]): ln(1 + f) = 2 atanh(s) for s = f / (2 + f), arranged so that f, which is
 // exact, is added last and every error lands in terms of order f^2.
+//
+// log1p: the same ln core over the whole range. w = 1 + x rounded, with what rounding lost kept
+// as (x - (w - 1)) / w; w = 2^k m with m in [sqrt(2)/2, sqrt(2)), k and m from w's bit pattern
+// (k in [-53, 1024]); ln(1 + x) = k ln2 + ln(1 + f) for f = m - 1, the atanh series as above,
+// with ln 2 split as exp splits it so that k ln2_hi is exact, and k ln2_hi + f carried with its
+// rounding error. The values outside (-1, +inf) and the tiny ones are put in by selects.
 #include "pact/detail/vector_math.hpp"
 
 #include <algorithm>
@@ -54,6 +60,13 @@ constexpr double ln2_lo = 0x1.abc9e3b39803fp-56;
 constexpr double round_shift = 0x1.8p52;
 constexpr double sqrt2 = 1.4142135623730951;
 constexpr std::int64_t magnitude_bits = std::numeric_limits<std::int64_t>::max();
+/// The bit patterns of 1 and of sqrt(2)/2 (rounded), and a double's 52 mantissa bits: log1p's
+/// reduction to [sqrt(2)/2, sqrt(2)).
+constexpr std::int64_t one_bits = 0x3ff0000000000000;
+constexpr std::int64_t half_sqrt2_bits = 0x3fe6a09e667f3bcd;
+constexpr std::int64_t mantissa_bits = 0x000fffffffffffff;
+/// Below 2^-54 in magnitude, ln(1 + x) = x (1 - x/2 + ...) rounds to x.
+constexpr double log1p_tiny = 0x1p-54;
 
 /// (e^r - 1 - r) / r^2 = sum of r^j / (j + 2)!, highest first for Horner's rule. To r^12 the
 /// series leaves an error below 10^-19 for |r| <= ln2/2.
@@ -166,8 +179,58 @@ PACT_VMATH_INLINE typename L::V softplus_lanes(typename L::V z) noexcept {
   return L::select(L::is_nan(z), z + z, result);
 }
 
+template <class L>
+PACT_VMATH_INLINE typename L::V log1p_lanes(typename L::V x) noexcept {
+  using V = typename L::V;
+  using I = typename L::I;
+  const V one = L::splat(1.0), minus_one = L::splat(-1.0), zero = L::splat(0.0);
+  // Every value outside (-1, +inf), NaN included, is computed as 0 (the selects at the end put
+  // the right result back), so that w below is a positive normal double in every lane.
+  V clamped = L::select(L::less(minus_one, x), x, zero);
+  clamped = L::select(L::less(clamped, L::splat(std::numeric_limits<double>::infinity())), clamped, zero);
+
+  // ln(1 + x) = ln(w) + correction for w = 1 + x rounded: w >= 2^-53, and correction is what
+  // rounding lost, relative to w. For w up to 2^53, w - 1 is exact and so is x - (w - 1); above,
+  // the correction is below 2^-52 against a result above 36, and only needs to stay that small.
+  const V w = one + clamped;
+  const V correction = (clamped - (w - one)) / w;
+
+  // w = 2^k m with m in [sqrt(2)/2, sqrt(2)): adding the bits that carry sqrt(2)/2 up to 1 to
+  // w's bit pattern makes its exponent field k + 1023, and the mantissa bits, put back on
+  // sqrt(2)/2's exponent, are m's. k lies in [-53, 1024].
+  const I shifted = L::bits(w) + L::splat_bits(one_bits - half_sqrt2_bits);
+  const I k = (shifted >> 52) - L::splat_bits(1023);
+  const V m = L::from_bits((shifted & L::splat_bits(mantissa_bits)) + L::splat_bits(half_sqrt2_bits));
+  const V k_real = L::from_bits(k + L::bits(L::splat(round_shift))) - L::splat(round_shift);  // exact
+
+  const V f = m - one;  // exact (Sterbenz)
+  const V s = f / (L::splat(2.0) + f);
+  const V s2 = s * s;
+  const V series = s2 * horner<L>(s2, atanh_series);
+  const V half_f2 = (L::splat(0.5) * f) * f;
+  // ln(w) + correction = k ln2_exp_hi + f - (f^2/2 - s (f^2/2 + series)) + k ln2_exp_lo +
+  // correction. k ln2_exp_hi is exact, and its sum with f is carried with its rounding error
+  // (Fast2Sum: |f| < ln2/2, and the sum is f itself when k is 0), so that the one rounding that
+  // counts is the last.
+  const V high = k_real * L::splat(ln2_exp_hi);
+  const V sum = high + f;
+  const V sum_error = (high - sum) + f;
+  const V small_terms = half_f2 - (s * (half_f2 + series) + (k_real * L::splat(ln2_exp_lo) + correction));
+  V result = sum + (sum_error - small_terms);
+
+  // -inf at -1; NaN below -1 (-inf included) and at NaN; +inf at +inf; x itself where
+  // ln(1 + x) = x - x^2/2 + ... rounds to x: below 2^-54 in magnitude, ±0 and subnormals included.
+  result = L::select(L::less(minus_one, x), result, L::splat(-std::numeric_limits<double>::infinity()));
+  result = L::select(L::less(x, minus_one), L::splat(std::numeric_limits<double>::quiet_NaN()), result);
+  result = L::select(L::is_nan(x), x + x, result);
+  result = L::select(L::less(L::splat(std::numeric_limits<double>::max()), x), x, result);
+  const V magnitude = L::from_bits(L::bits(x) & L::splat_bits(magnitude_bits));
+  return L::select(L::less(magnitude, L::splat(log1p_tiny)), x, result);
+}
+
 double exp_scalar(double x) noexcept { return exp_lanes<ScalarLanes>(x); }
 double softplus_scalar(double z) noexcept { return softplus_lanes<ScalarLanes>(z); }
+double log1p_scalar(double x) noexcept { return log1p_lanes<ScalarLanes>(x); }
 
 /// out[i] = Kernel(in[i]), a vector of lanes at a time. The last few values go through one more
 /// vector, padded with zeros: the risk batch calls this on a block's few dozen values, and taking
@@ -233,6 +296,9 @@ void exp_baseline(const double* x, double* out, std::size_t n) noexcept {
 void softplus_baseline(const double* z, double* out, std::size_t n) noexcept {
   apply<Lanes4, softplus_lanes<Lanes4>>(z, out, n);
 }
+void log1p_baseline(const double* x, double* out, std::size_t n) noexcept {
+  apply<Lanes4, log1p_lanes<Lanes4>>(x, out, n);
+}
 
 #if defined(__x86_64__) || defined(__i386__)
 #define PACT_VMATH_X86 1
@@ -243,12 +309,18 @@ void softplus_baseline(const double* z, double* out, std::size_t n) noexcept {
 [[gnu::target("avx2")]] void softplus_avx2(const double* z, double* out, std::size_t n) noexcept {
   apply<Lanes4, softplus_lanes<Lanes4>>(z, out, n);
 }
+[[gnu::target("avx2")]] void log1p_avx2(const double* x, double* out, std::size_t n) noexcept {
+  apply<Lanes4, log1p_lanes<Lanes4>>(x, out, n);
+}
 
 [[gnu::target("avx512f,avx512dq")]] void exp_avx512(const double* x, double* out, std::size_t n) noexcept {
   apply<Lanes8, exp_lanes<Lanes8>>(x, out, n);
 }
 [[gnu::target("avx512f,avx512dq")]] void softplus_avx512(const double* z, double* out, std::size_t n) noexcept {
   apply<Lanes8, softplus_lanes<Lanes8>>(z, out, n);
+}
+[[gnu::target("avx512f,avx512dq")]] void log1p_avx512(const double* x, double* out, std::size_t n) noexcept {
+  apply<Lanes8, log1p_lanes<Lanes8>>(x, out, n);
 }
 #endif
 
@@ -259,6 +331,9 @@ void exp_baseline(const double* x, double* out, std::size_t n) noexcept {
 }
 void softplus_baseline(const double* z, double* out, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) out[i] = softplus_scalar(z[i]);
+}
+void log1p_baseline(const double* x, double* out, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) out[i] = log1p_scalar(x[i]);
 }
 
 #endif
@@ -271,15 +346,17 @@ double exp(double x) noexcept { return exp_scalar(x); }
 
 double softplus(double z) noexcept { return softplus_scalar(z); }
 
+double log1p(double x) noexcept { return log1p_scalar(x); }
+
 std::vector<Variant> variants() {
   std::vector<Variant> found;
 #ifdef PACT_VMATH_X86
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
-    found.push_back({"avx512", exp_avx512, softplus_avx512});
-  if (__builtin_cpu_supports("avx2")) found.push_back({"avx2", exp_avx2, softplus_avx2});
+    found.push_back({"avx512", exp_avx512, softplus_avx512, log1p_avx512});
+  if (__builtin_cpu_supports("avx2")) found.push_back({"avx2", exp_avx2, softplus_avx2, log1p_avx2});
 #endif
-  found.push_back({"baseline", exp_baseline, softplus_baseline});
+  found.push_back({"baseline", exp_baseline, softplus_baseline, log1p_baseline});
   return found;
 }
 
@@ -291,6 +368,11 @@ void exp(const double* x, double* out, std::size_t n) noexcept {
 void softplus(const double* z, double* out, std::size_t n) noexcept {
   static const auto kernel = variants().front().softplus;
   kernel(z, out, n);
+}
+
+void log1p(const double* x, double* out, std::size_t n) noexcept {
+  static const auto kernel = variants().front().log1p;
+  kernel(x, out, n);
 }
 
 }  // namespace pact::detail::vmath
