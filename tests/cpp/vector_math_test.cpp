@@ -1,4 +1,4 @@
-// pact::detail::vmath (exp and softplus), the scalar forms and every array variant this processor
+// pact::detail::vmath (exp, softplus and log1p), the scalar forms and every array variant this processor
 // runs: accuracy in ulps against long double references (expl, log1pl) over millions of inputs
 // spread over the whole range and lists of edge cases; the array forms against the scalar forms
 // to the bit, at every length from 0 to 40 and at unaligned offsets; and the special values.
@@ -36,6 +36,8 @@ long double softplus_reference(double z) {
   const long double zl = z;
   return z > 0 ? zl + std::log1p(std::exp(-zl)) : std::log1p(std::exp(zl));
 }
+
+long double log1p_reference(double x) { return std::log1p(static_cast<long double>(x)); }
 
 /// |got - exact| in ulps of the exact value (2^(e - 52) for an exact value in [2^e, 2^(e+1)),
 /// and 2^-1074 below 2^-1022). An overflow to infinity where the exact value rounds to infinity
@@ -137,20 +139,56 @@ std::vector<double> softplus_inputs() {
   return z;
 }
 
+std::vector<double> log1p_inputs() {
+  std::vector<double> x = with_neighbours({-1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0, 100.0, 500.0, 0x1p-54, -0x1p-54,
+                                           0x1p-53, -0x1p-53, 1e-16, -1e-16, 1e-8, -1e-8, 0x1p53, 0x1p-1022,
+                                           // where 1 + x crosses sqrt(2)/2 and sqrt(2), the reduction's switches
+                                           -0.2928932188134524, 0.41421356237309515, -2.0, dbl_max},
+                                          8);
+  for (double s : special_inputs()) x.push_back(s);
+  for (int k = 1; k <= 1074; ++k) {
+    // Near -1 (-1 + 2^-k, exact for k <= 53) and near 0, at every power of two.
+    const double power = std::ldexp(1.0, -k);
+    for (double c : with_neighbours({-1.0 + std::ldexp(1.0, -std::min(k, 53)), power, -power}, 2)) x.push_back(c);
+  }
+  // Every power of two up to the largest, where the exponent of 1 + x changes, with neighbours.
+  for (int k = 0; k <= 1023; ++k)
+    for (double c : with_neighbours({std::ldexp(1.0, k), std::ldexp(1.0, k) - 1.0}, 2)) x.push_back(c);
+  for (int k = 0; k <= 100'000; ++k) x.push_back(k);  // whole numbers, as feature values often are
+  std::mt19937_64 rng(20240613);
+  add_uniform(x, rng, 800'000, -1.0, 1e3);
+  add_uniform(x, rng, 100'000, -0.5, 1.0);
+  // Where the error peaks: 1 + x just inside the reduction's switches, sqrt(2)/2 and sqrt(2).
+  add_uniform(x, rng, 200'000, -0.31, -0.28);
+  add_uniform(x, rng, 200'000, 0.38, 0.42);
+  // Every bit pattern of the positive doubles, subnormals to the largest.
+  std::uniform_int_distribution<std::uint64_t> positive(1, std::bit_cast<std::uint64_t>(dbl_max));
+  for (int i = 0; i < 500'000; ++i) x.push_back(std::bit_cast<double>(positive(rng)));
+  // Near 0, both signs, every binade from 2^-60 to 1, and near -1 (-1 + 2^-k), likewise.
+  add_bit_uniform(x, rng, 300'000, 0x1p-60, 1.0);
+  std::uniform_int_distribution<std::uint64_t> above_minus_one(std::bit_cast<std::uint64_t>(0x1p-60),
+                                                               std::bit_cast<std::uint64_t>(0.5));
+  for (int i = 0; i < 200'000; ++i) x.push_back(-1.0 + std::bit_cast<double>(above_minus_one(rng)));
+  add_any_bits(x, rng, 100'000);
+  return x;
+}
+
 struct Function {
   const char* name;
   double (*scalar)(double) noexcept;
   void (*array)(const vmath::Variant&, const double*, double*, std::size_t);
   long double (*reference)(double);
-  double max_ulps;  ///< the promise: exp below 1, softplus at most 2
+  double max_ulps;  ///< the promise: exp and log1p below 1, softplus at most 2
   bool strict;      ///< whether the error must stay below max_ulps rather than at most
 };
 
 void exp_array(const vmath::Variant& v, const double* x, double* out, std::size_t n) { v.exp(x, out, n); }
 void softplus_array(const vmath::Variant& v, const double* z, double* out, std::size_t n) { v.softplus(z, out, n); }
+void log1p_array(const vmath::Variant& v, const double* x, double* out, std::size_t n) { v.log1p(x, out, n); }
 
 const Function exp_function{"exp", vmath::exp, exp_array, exp_reference, 1.0, true};
 const Function softplus_function{"softplus", vmath::softplus, softplus_array, softplus_reference, 2.0, false};
+const Function log1p_function{"log1p", vmath::log1p, log1p_array, log1p_reference, 1.0, true};
 
 struct Worst {
   double ulps = 0;
@@ -205,12 +243,15 @@ TEST(VectorMath, SoftplusAccuracyAndIdentityOverTheWholeRange) {
   check_accuracy(softplus_function, softplus_inputs());
 }
 
+TEST(VectorMath, Log1pAccuracyAndIdentityOverTheWholeRange) { check_accuracy(log1p_function, log1p_inputs()); }
+
 /// Every length from 0 to 40 at offsets 0 to 7 from an aligned buffer, out of place (leaving the
-/// rest of the output untouched) and in place, against the scalar form.
-void check_lengths_and_offsets(const Function& f) {
+/// rest of the output untouched) and in place, against the scalar form. The pool's ordinary
+/// values are drawn from [pool_min, 800].
+void check_lengths_and_offsets(const Function& f, double pool_min = -800.0) {
   std::vector<double> pool = special_inputs();
   std::mt19937_64 rng(7);
-  add_uniform(pool, rng, 64, -800.0, 800.0);
+  add_uniform(pool, rng, 64, pool_min, 800.0);
   std::shuffle(pool.begin(), pool.end(), rng);
   constexpr double untouched = -12345.0;
   for (const vmath::Variant& variant : vmath::variants()) {
@@ -242,6 +283,10 @@ TEST(VectorMath, ExpArraysOfEveryLengthAndOffsetMatchTheScalarForm) { check_leng
 
 TEST(VectorMath, SoftplusArraysOfEveryLengthAndOffsetMatchTheScalarForm) {
   check_lengths_and_offsets(softplus_function);
+}
+
+TEST(VectorMath, Log1pArraysOfEveryLengthAndOffsetMatchTheScalarForm) {
+  check_lengths_and_offsets(log1p_function, -1.0);
 }
 
 /// `cases` through the scalar form and through every variant's array form, each case placed in a
@@ -307,6 +352,33 @@ TEST(VectorMath, SoftplusSpecialValues) {
   check_exact(softplus_function, cases);
   EXPECT_EQ(vmath::softplus(-745.0), denorm_min);  // e^-745 = 4.94e-324 to three figures
   EXPECT_FALSE(std::signbit(vmath::softplus(-inf)));
+}
+
+TEST(VectorMath, Log1pSpecialValues) {
+  std::vector<std::pair<double, double>> cases = {
+      {0.0, 0.0},
+      {-0.0, -0.0},
+      {-1.0, -inf},
+      {std::nextafter(-1.0, -inf), nan},
+      {-2.0, nan},
+      {-1e300, nan},
+      {-dbl_max, nan},
+      {-inf, nan},
+      {inf, inf},
+      {nan, nan},
+      {-nan, nan},
+      {1.0, 0.6931471805599453},  // ln 2, correctly rounded
+      {dbl_max, 709.782712893384},  // ln of the largest double, correctly rounded
+      // 1 + x = 2^-53: -53 ln 2, correctly rounded
+      {std::nextafter(-1.0, 0.0), static_cast<double>(-53 * std::log(2.0L))},
+  };
+  // x itself below 2^-54 in magnitude: the subnormals, the smallest normals, tiny values.
+  for (double x : {denorm_min, -denorm_min, 0x1p-1074 * 12345, DBL_MIN, -DBL_MIN, 1e-300, -1e-300, 1e-20, -1e-20,
+                   std::nextafter(0x1p-54, 0.0), -std::nextafter(0x1p-54, 0.0)})
+    cases.push_back({x, x});
+  check_exact(log1p_function, cases);
+  EXPECT_TRUE(std::signbit(vmath::log1p(-0.0)));
+  EXPECT_FALSE(std::signbit(vmath::log1p(0.0)));
 }
 
 TEST(VectorMath, VariantsAreListedWidestFirstAndEndWithTheBaseline) {
