@@ -1,4 +1,4 @@
-// exp and softplus, one algorithm each (see pact/detail/vector_math.hpp), written once over the
+// exp, softplus and log1p, one algorithm each (see pact/detail/vector_math.hpp), written once over the
 // lane type: double for the scalar forms; GCC's vector extensions (GCC and clang) for the vector
 // forms, four doubles for the baseline instruction set (two SSE2 halves per vector) and for AVX2,
 // eight for AVX-512. The processor picks the widest it runs.
@@ -7,7 +7,7 @@
 // operations in the same order: no fused multiply-adds (the file is compiled with
 // -ffp-contract=off, see src/CMakeLists.txt), nothing reassociated, no branch on the data (a
 // select instead, which only chooses between values every lane computed), and the array tails
-// that fill no whole vector go through the scalar form.
+// that fill no whole vector go through one more vector, padded with zeros.
 //
 // exp: x = k ln2 + r with |r| <= ln2/2 (Cody and Waite: ln2 split so that k ln2_hi is exact, and
 // r carried with its rounding error), e^r = 1 + r + r^2 P(r) with P the Taylor series of

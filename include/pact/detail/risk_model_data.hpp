@@ -56,12 +56,16 @@ inline double logistic(double z) noexcept {
 
 /// Where a case's feature inputs come from: one response per item (NaN = missing), item
 /// severities (NaN = missing; may be null when no feature reads them), dimension scores (NaN =
-/// not scored), and the composite (NaN = not scored).
+/// not scored), and the composite (NaN = not scored). A batch may compute the log1p of its rows'
+/// responses for the log_item_value features a block at once (vmath's array form, the same bits as
+/// the scalar form linear_predictor calls otherwise): feature k's at log1p_values[k * log1p_stride].
 struct FeatureInputs {
   const double* responses = nullptr;
   const double* item_severity = nullptr;
   const double* dimension_score = nullptr;
   double composite = std::numeric_limits<double>::quiet_NaN();
+  const double* log1p_values = nullptr;  ///< null: linear_predictor computes them
+  std::size_t log1p_stride = 0;
 };
 
 /// Computes every feature's value x_k (its reference when imputed) into `values` and whether it
@@ -79,7 +83,9 @@ inline double linear_predictor(const RiskModelData& m, const FeatureInputs& in, 
       case FeatureKind::dimension_score: x = in.dimension_score[f.source]; break;
       case FeatureKind::item_severity: x = in.item_severity[f.source]; break;
       case FeatureKind::item_value: x = in.responses[f.source]; break;
-      case FeatureKind::log_item_value: x = std::log1p(in.responses[f.source]); break;
+      case FeatureKind::log_item_value:
+        x = in.log1p_values ? in.log1p_values[k * in.log1p_stride] : vmath::log1p(in.responses[f.source]);
+        break;
       case FeatureKind::hinge_item_value: {
         const double v = in.responses[f.source];
         if (!std::isnan(v)) x = std::max(0.0, v - f.knot);
