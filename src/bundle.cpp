@@ -437,8 +437,7 @@ std::shared_ptr<RiskModelData> load_model(boost::archive::binary_iarchive& archi
   auto data = std::make_shared<RiskModelData>(instrument);
   archive >> *data;
   check_model(*data);
-  data->uses_item_severity = std::any_of(data->features.begin(), data->features.end(),
-                                         [](const RiskFeature& f) { return f.kind == FeatureKind::item_severity; });
+  derive_model_data(*data);
   return data;
 }
 

@@ -127,6 +127,7 @@ class RiskModelReader {
       if (auto alerts = root_.find("alerts")) read_alerts(*alerts);
     });
     if (problems_ && !problems_->empty()) return nullptr;
+    detail::derive_model_data(*m_);
     m_->canonical_json = root_.value().dump();
     m_->hash = detail::content_hash(m_->canonical_json);
     return data;
@@ -406,7 +407,6 @@ class RiskModelReader {
       } else {
         ctx.fail("a feature of kind \"" + kind_name + "\" needs a \"label\" (it has no dimension or item to take one from)");
       }
-      if (f.kind == FeatureKind::item_severity) m_->uses_item_severity = true;
       ranges.push_back(range);
       m_->features.push_back(std::move(f));
     });

@@ -625,10 +625,7 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
     detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
     detail::ProbabilityBlock probabilities(m);
     // The log_item_value features' log1p of a block's rows, feature k's row r at k * block_rows + r.
-    std::vector<std::size_t> log_features;
-    for (std::size_t k = 0; k < features; ++k)
-      if (m.features[k].kind == FeatureKind::log_item_value) log_features.push_back(k);
-    std::vector<double> log1p_values(log_features.empty() ? 0 : features * detail::block_rows);
+    std::vector<double> log1p_values(m.log_features.empty() ? 0 : features * detail::block_rows);
     std::vector<double> values(features);
     std::vector<std::uint8_t> imputed(features);
     // Per row of a block: the linear predictor (NaN = no risk), the completed months, the probability.
@@ -638,7 +635,7 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
       const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, io);
       detail::write_block_outputs(io, block, dims, items);
-      for (std::size_t k : log_features) {
+      for (std::size_t k : m.log_features) {
         double* const column = log1p_values.data() + k * detail::block_rows;
         const double* const source = responses.data() + first * stride + m.features[k].source;
         for (std::size_t r = 0; r < block.count; ++r) column[r] = source[r * stride];

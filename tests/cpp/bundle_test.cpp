@@ -111,6 +111,14 @@ void expect_same_model(const pact::RiskModel& loaded, const pact::RiskModel& ori
   EXPECT_EQ(loaded.instrument().canonical_json(), original.instrument().canonical_json());
   EXPECT_EQ(loaded.stamp().model_version, original.stamp().model_version);
   EXPECT_EQ(loaded.data().uses_item_severity, original.data().uses_item_severity);
+  EXPECT_EQ(loaded.data().log_features, original.data().log_features);
+  const auto& a = loaded.data().hazard_segments;
+  const auto& b = original.data().hazard_segments;
+  EXPECT_EQ(a.first, b.first);
+  EXPECT_EQ(a.band, b.band);
+  EXPECT_EQ(a.months, b.months);
+  EXPECT_EQ(a.last_band, b.last_band);
+  EXPECT_EQ(a.widest, b.widest);
   // The stored data: encoding the loaded model gives the same bytes as encoding the original.
   EXPECT_EQ(pact::bundle_bytes(loaded), pact::bundle_bytes(original));
   expect_same_derived_tables(loaded.instrument().data(), original.instrument().data());

@@ -18,6 +18,18 @@
 
 namespace pact::detail {
 
+/// The hazard form's baseline bands over the horizon, as hazard_survival walks them, for every
+/// t0: each segment a band and the months of the horizon in it. t0 before the last band's start
+/// has its segments from first[t0] to first[t0 + 1]; every later t0 has the one segment
+/// `last_band` (the horizon within the last band).
+struct HazardSegments {
+  std::vector<std::size_t> first;
+  std::vector<std::size_t> band;
+  std::vector<int> months;
+  std::size_t last_band = 0;
+  std::size_t widest = 1;  ///< the most segments of any t0
+};
+
 struct RiskModelData {
   explicit RiskModelData(Instrument bound) : instrument(std::move(bound)) {}
 
@@ -45,6 +57,9 @@ struct RiskModelData {
   Provenance provenance;
   ModelAlertRules alerts;
   bool uses_item_severity = false;  ///< whether a feature reads item severities (the batch then keeps them)
+  /// Derived when the model is loaded (derive_model_data), for the batch.
+  std::vector<std::size_t> log_features;  ///< the log_item_value features, in model order
+  HazardSegments hazard_segments;         ///< hazard form: each t0's bands over the horizon
 };
 
 /// 1 / (1 + e^-z), with pact's own exponential (vmath::exp): the batch computes the exponentials of
@@ -136,13 +151,13 @@ inline double hazard_survival(const RiskModelData& m, double eta, int t0, int ho
     const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
     const int months = std::min(band_end, t0 + horizon) - month + 1;
     const double rate = vmath::softplus(m.baseline[band].coefficient + eta);
-    if (curve)
-      for (int j = 1; j <= months; ++j)
-        curve[done + j - 1] = vmath::exp(-(cumulative + static_cast<double>(j) * rate));
+    if (curve)  // the exponents here, their exponentials at the end in one call
+      for (int j = 1; j <= months; ++j) curve[done + j - 1] = -(cumulative + static_cast<double>(j) * rate);
     cumulative = cumulative + static_cast<double>(months) * rate;
     done += months;
     ++band;
   }
+  if (curve) vmath::exp(curve, curve, static_cast<std::size_t>(horizon));
   return vmath::exp(-cumulative);
 }
 
@@ -169,38 +184,8 @@ inline double chronicity_probability(const RiskModelData& m, double eta, int t0)
 /// vmath's array forms, several cases to a vector, instead of one call at a time.
 class ProbabilityBlock {
  public:
-  explicit ProbabilityBlock(const RiskModelData& m) : m_(m) {
-    if (m.form != RiskForm::discrete_hazard) return;
-    // Each t0 before the last band's start, its horizon's bands in hazard_survival's order: the
-    // band's index and the months of the horizon in it. Past it, the horizon lies in the last band.
-    const int horizon = m.horizon_months;
-    const std::size_t last = m.baseline.size() - 1;
-    const int before_last = m.baseline[last].from_month - 1;
-    first_segment_.reserve(static_cast<std::size_t>(before_last) + 1);
-    for (int t0 = 0; t0 < before_last; ++t0) {
-      first_segment_.push_back(segment_band_.size());
-      int done = 0;
-      std::size_t band = baseline_band(m, t0 + 1);
-      while (done < horizon) {
-        const int month = t0 + 1 + done;
-        const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
-        const int months = std::min(band_end, t0 + horizon) - month + 1;
-        segment_band_.push_back(band);
-        segment_months_.push_back(months);
-        done += months;
-        ++band;
-      }
-    }
-    first_segment_.push_back(segment_band_.size());
-    last_band_segment_ = segment_band_.size();  // the horizon within the last band
-    segment_band_.push_back(last);
-    segment_months_.push_back(horizon);
-    std::size_t widest = 1;
-    for (std::size_t t = 0; t + 1 < first_segment_.size(); ++t)
-      widest = std::max(widest, first_segment_[t + 1] - first_segment_[t]);
-    rate_.resize(block_rows * widest);
-    case_segment_.resize(block_rows);
-  }
+  explicit ProbabilityBlock(const RiskModelData& m)
+      : m_(m), rate_(m.form == RiskForm::discrete_hazard ? block_rows * m.hazard_segments.widest : 0) {}
 
   void compute(std::size_t count, const double* eta, const int* t0, double* p) noexcept {
     if (m_.form == RiskForm::logistic) {
@@ -213,20 +198,22 @@ class ProbabilityBlock {
     // hazard_survival at the model's horizon: every case's softplus arguments a + eta, then every
     // softplus at once, then each case's cumulative hazard summed in hazard_survival's order, then
     // every exponential at once.
+    const HazardSegments& segments = m_.hazard_segments;
     std::size_t n = 0;
     for (std::size_t i = 0; i < count; ++i) {
       const auto t = static_cast<std::size_t>(t0[i]);
-      const std::size_t begin = t + 1 < first_segment_.size() ? first_segment_[t] : last_band_segment_;
-      const std::size_t end = t + 1 < first_segment_.size() ? first_segment_[t + 1] : last_band_segment_ + 1;
-      case_segment_[i] = {begin, end};
-      for (std::size_t s = begin; s < end; ++s) rate_[n++] = m_.baseline[segment_band_[s]].coefficient + eta[i];
+      const bool listed = t + 1 < segments.first.size();
+      const std::size_t begin = listed ? segments.first[t] : segments.last_band;
+      const std::size_t end = listed ? segments.first[t + 1] : segments.last_band + 1;
+      case_segments_[i] = {begin, end};
+      for (std::size_t s = begin; s < end; ++s) rate_[n++] = m_.baseline[segments.band[s]].coefficient + eta[i];
     }
     vmath::softplus(rate_.data(), rate_.data(), n);
     const double* rate = rate_.data();
     for (std::size_t i = 0; i < count; ++i) {
       double cumulative = 0.0;
-      for (std::size_t s = case_segment_[i].first; s < case_segment_[i].second; ++s)
-        cumulative = cumulative + static_cast<double>(segment_months_[s]) * *rate++;
+      for (std::size_t s = case_segments_[i].first; s < case_segments_[i].second; ++s)
+        cumulative = cumulative + static_cast<double>(segments.months[s]) * *rate++;
       p[i] = -cumulative;
     }
     vmath::exp(p, p, count);
@@ -234,16 +221,45 @@ class ProbabilityBlock {
 
  private:
   const RiskModelData& m_;
-  // Hazard form: the segments (a band, and the months of a horizon in it) of each t0 before the
-  // last band's start, t0's from first_segment_[t0] to first_segment_[t0 + 1]; then the one
-  // segment of every later t0.
-  std::vector<std::size_t> first_segment_;
-  std::vector<std::size_t> segment_band_;
-  std::vector<int> segment_months_;
-  std::size_t last_band_segment_ = 0;
   std::vector<double> rate_;  // per case and segment: a + eta, then softplus(a + eta)
-  std::vector<std::pair<std::size_t, std::size_t>> case_segment_;  // per case: its segments
+  std::pair<std::size_t, std::size_t> case_segments_[block_rows];  // per case: its segments
 };
+
+/// Fills the fields of a model that are derived from the rest (uses_item_severity, log_features,
+/// hazard_segments); both loaders, JSON and bundle, call it.
+inline void derive_model_data(RiskModelData& m) {
+  m.uses_item_severity = false;
+  m.log_features.clear();
+  for (std::size_t k = 0; k < m.features.size(); ++k) {
+    if (m.features[k].kind == FeatureKind::item_severity) m.uses_item_severity = true;
+    if (m.features[k].kind == FeatureKind::log_item_value) m.log_features.push_back(k);
+  }
+  m.hazard_segments = HazardSegments{};
+  if (m.form != RiskForm::discrete_hazard || m.baseline.empty()) return;
+  HazardSegments& segments = m.hazard_segments;
+  const int horizon = m.horizon_months;
+  const std::size_t last = m.baseline.size() - 1;
+  const int before_last = m.baseline[last].from_month - 1;
+  for (int t0 = 0; t0 < before_last; ++t0) {
+    segments.first.push_back(segments.band.size());
+    int done = 0;
+    std::size_t band = baseline_band(m, t0 + 1);
+    while (done < horizon) {
+      const int month = t0 + 1 + done;
+      const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
+      const int months = std::min(band_end, t0 + horizon) - month + 1;
+      segments.band.push_back(band);
+      segments.months.push_back(months);
+      done += months;
+      ++band;
+    }
+    segments.widest = std::max(segments.widest, segments.band.size() - segments.first.back());
+  }
+  segments.first.push_back(segments.band.size());
+  segments.last_band = segments.band.size();
+  segments.band.push_back(last);
+  segments.months.push_back(horizon);
+}
 
 /// The band of a probability: the last band whose min_probability is at most p; -1 for NaN.
 inline std::int32_t band_of(const RiskModelData& m, double p) noexcept {
