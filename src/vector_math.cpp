@@ -12,7 +12,10 @@
 // exp: x = k ln2 + r with |r| <= ln2/2 (Cody and Waite: ln2 split so that k ln2_hi is exact, and
 // r carried with its rounding error), e^r = 1 + r + r^2 P(r) with P the Taylor series of
 // (e^r - 1 - r) / r^2 to r^12, the last additions compensated so that e^r is rounded once, then
-// scaled by 2^k in two exact steps, so that a subnormal result is rounded once too.
+// scaled by 2^k in two exact steps, so that a subnormal result is rounded once too. The
+// polynomials here (P, and the atanh series below) are evaluated in Estrin's scheme, not by
+// Horner's rule: a chain of 4 dependent multiply-adds instead of 12 or 9, for the single-case
+// path, which waits on each call.
 //
 // softplus: ln(1 + e^z) = max(z, 0) + log1p(u) with u = e^-|z| in (0, 1], u from the exp above
 // with its rounding error. log1p(u) = ln(w) + (1 + u - w) / w for w = 1 + u rounded, and
@@ -68,8 +71,8 @@ constexpr std::int64_t mantissa_bits = 0x000fffffffffffff;
 /// Below 2^-54 in magnitude, ln(1 + x) = x (1 - x/2 + ...) rounds to x.
 constexpr double log1p_tiny = 0x1p-54;
 
-/// (e^r - 1 - r) / r^2 = sum of r^j / (j + 2)!, highest first for Horner's rule. To r^12 the
-/// series leaves an error below 10^-19 for |r| <= ln2/2.
+/// (e^r - 1 - r) / r^2 = sum of r^j / (j + 2)!, highest first. To r^12 the series leaves an
+/// error below 10^-19 for |r| <= ln2/2.
 constexpr double exp_series[] = {
     1.0 / 87178291200.0, 1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0,
     1.0 / 362880.0,      1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,
@@ -94,12 +97,33 @@ struct ScalarLanes {
   PACT_VMATH_INLINE static V from_bits(I a) noexcept { return std::bit_cast<V>(a); }
 };
 
-/// P(r) by Horner's rule, coefficients highest first.
-template <class L, std::size_t N>
-PACT_VMATH_INLINE typename L::V horner(typename L::V r, const double (&coefficients)[N]) noexcept {
-  typename L::V p = L::splat(coefficients[0]);
-  for (std::size_t j = 1; j < N; ++j) p = p * r + L::splat(coefficients[j]);
-  return p;
+/// P(r) by Estrin's scheme, coefficients highest first: pairs c_2i + c_2i+1 r, then pairs of those
+/// in r^2, then in r^4 and so on, so that the chain of dependent steps grows with log2 of the
+/// degree rather than with the degree (the single-case path waits on every call). Spelled out
+/// for the two lengths used, so that every term stays in a register; the same operations in the
+/// same order in every lane type.
+template <class L>
+PACT_VMATH_INLINE typename L::V estrin(typename L::V r, const double (&c)[13]) noexcept {
+  using V = typename L::V;
+  const V r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const V p0 = L::splat(c[12]) + L::splat(c[11]) * r, p1 = L::splat(c[10]) + L::splat(c[9]) * r;
+  const V p2 = L::splat(c[8]) + L::splat(c[7]) * r, p3 = L::splat(c[6]) + L::splat(c[5]) * r;
+  const V p4 = L::splat(c[4]) + L::splat(c[3]) * r, p5 = L::splat(c[2]) + L::splat(c[1]) * r;
+  const V q0 = p0 + p1 * r2, q1 = p2 + p3 * r2, q2 = p4 + p5 * r2;
+  const V t0 = q0 + q1 * r4, t1 = q2 + L::splat(c[0]) * r4;
+  return t0 + t1 * r8;
+}
+
+template <class L>
+PACT_VMATH_INLINE typename L::V estrin(typename L::V r, const double (&c)[10]) noexcept {
+  using V = typename L::V;
+  const V r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const V p0 = L::splat(c[9]) + L::splat(c[8]) * r, p1 = L::splat(c[7]) + L::splat(c[6]) * r;
+  const V p2 = L::splat(c[5]) + L::splat(c[4]) * r, p3 = L::splat(c[3]) + L::splat(c[2]) * r;
+  const V p4 = L::splat(c[1]) + L::splat(c[0]) * r;
+  const V q0 = p0 + p1 * r2, q1 = p2 + p3 * r2;
+  const V t0 = q0 + q1 * r4;
+  return t0 + p4 * r8;
 }
 
 /// e^x as hi + lo: hi is the result, within one ulp, and for a normal result lo is (nearly) what
@@ -130,7 +154,7 @@ PACT_VMATH_INLINE ExpParts<L> exp_parts(typename L::V x) noexcept {
   const V r_lo = (r_hi - r) - k_ln2_lo;
 
   const V one = L::splat(1.0);
-  const V quadratic = (r * r) * horner<L>(r, exp_series);
+  const V quadratic = (r * r) * estrin<L>(r, exp_series);
   // e^(r + r_lo) = (1 + r) + (quadratic + r_lo e^r): 1 + r with its rounding error (Fast2Sum,
   // |r| < 1), the small terms added to that error, and the sum rounded once into hi.
   const V linear = one + r;
@@ -167,7 +191,7 @@ PACT_VMATH_INLINE typename L::V softplus_lanes(typename L::V z) noexcept {
   const V f = L::select(halved, w * L::splat(0.5), w) - one;  // exact (Sterbenz)
   const V s = f / (L::splat(2.0) + f);
   const V s2 = s * s;
-  const V series = s2 * horner<L>(s2, atanh_series);
+  const V series = s2 * estrin<L>(s2, atanh_series);
   const V half_f2 = (L::splat(0.5) * f) * f;
   // ln(1 + f) = f - (f^2/2 - s (f^2/2 + series)), and e ln2_hi + f is exact: its one rounding is
   // the last.
@@ -206,7 +230,7 @@ PACT_VMATH_INLINE typename L::V log1p_lanes(typename L::V x) noexcept {
   const V f = m - one;  // exact (Sterbenz)
   const V s = f / (L::splat(2.0) + f);
   const V s2 = s * s;
-  const V series = s2 * horner<L>(s2, atanh_series);
+  const V series = s2 * estrin<L>(s2, atanh_series);
   const V half_f2 = (L::splat(0.5) * f) * f;
   // ln(w) + correction = k ln2_exp_hi + f - (f^2/2 - s (f^2/2 + series)) + k ln2_exp_lo +
   // correction. k ln2_exp_hi is exact, and its sum with f is carried with its rounding error
