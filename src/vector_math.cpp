@@ -320,38 +320,34 @@ struct GnuLanes {
 using Lanes4 = GnuLanes<double4, int4, 4>;
 using Lanes8 = GnuLanes<double8, int8, 8>;
 
-void exp_baseline(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes4, exp_lanes<Lanes4>, exp_scalar>(x, out, n);
+// The array forms, one instantiation per function and instruction set.
+template <auto VectorKernel, auto ScalarKernel>
+void baseline_form(const double* in, double* out, std::size_t n) noexcept {
+  apply<Lanes4, VectorKernel, ScalarKernel>(in, out, n);
 }
-void softplus_baseline(const double* z, double* out, std::size_t n) noexcept {
-  apply<Lanes4, softplus_lanes<Lanes4>, softplus_scalar>(z, out, n);
-}
-void log1p_baseline(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes4, log1p_lanes<Lanes4>, log1p_scalar>(x, out, n);
-}
+constexpr auto exp_baseline = baseline_form<exp_lanes<Lanes4>, exp_scalar>;
+constexpr auto softplus_baseline = baseline_form<softplus_lanes<Lanes4>, softplus_scalar>;
+constexpr auto log1p_baseline = baseline_form<log1p_lanes<Lanes4>, log1p_scalar>;
 
 #if defined(__x86_64__) || defined(__i386__)
 #define PACT_VMATH_X86 1
 
-[[gnu::target("avx2")]] void exp_avx2(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes4, exp_lanes<Lanes4>, exp_scalar>(x, out, n);
-}
-[[gnu::target("avx2")]] void softplus_avx2(const double* z, double* out, std::size_t n) noexcept {
-  apply<Lanes4, softplus_lanes<Lanes4>, softplus_scalar>(z, out, n);
-}
-[[gnu::target("avx2")]] void log1p_avx2(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes4, log1p_lanes<Lanes4>, log1p_scalar>(x, out, n);
+template <auto VectorKernel, auto ScalarKernel>
+[[gnu::target("avx2")]] void avx2_form(const double* in, double* out, std::size_t n) noexcept {
+  apply<Lanes4, VectorKernel, ScalarKernel>(in, out, n);
 }
 
-[[gnu::target("avx512f,avx512dq")]] void exp_avx512(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes8, exp_lanes<Lanes8>, exp_scalar>(x, out, n);
+template <auto VectorKernel, auto ScalarKernel>
+[[gnu::target("avx512f,avx512dq")]] void avx512_form(const double* in, double* out, std::size_t n) noexcept {
+  apply<Lanes8, VectorKernel, ScalarKernel>(in, out, n);
 }
-[[gnu::target("avx512f,avx512dq")]] void softplus_avx512(const double* z, double* out, std::size_t n) noexcept {
-  apply<Lanes8, softplus_lanes<Lanes8>, softplus_scalar>(z, out, n);
-}
-[[gnu::target("avx512f,avx512dq")]] void log1p_avx512(const double* x, double* out, std::size_t n) noexcept {
-  apply<Lanes8, log1p_lanes<Lanes8>, log1p_scalar>(x, out, n);
-}
+
+constexpr auto exp_avx2 = avx2_form<exp_lanes<Lanes4>, exp_scalar>;
+constexpr auto softplus_avx2 = avx2_form<softplus_lanes<Lanes4>, softplus_scalar>;
+constexpr auto log1p_avx2 = avx2_form<log1p_lanes<Lanes4>, log1p_scalar>;
+constexpr auto exp_avx512 = avx512_form<exp_lanes<Lanes8>, exp_scalar>;
+constexpr auto softplus_avx512 = avx512_form<softplus_lanes<Lanes8>, softplus_scalar>;
+constexpr auto log1p_avx512 = avx512_form<log1p_lanes<Lanes8>, log1p_scalar>;
 #endif
 
 #else  // a compiler without vector extensions: the scalar forms, value by value
