@@ -135,28 +135,39 @@ inline std::size_t baseline_band(const RiskModelData& m, int t) noexcept {
   return b;
 }
 
+/// Hazard form: walks the baseline bands that the `horizon` months after duration t0 cross, in
+/// order, calling segment(band, months) with each band and the months of the horizon in it.
+template <class Segment>
+inline void for_each_horizon_band(const RiskModelData& m, int t0, int horizon, Segment&& segment) {
+  int done = 0;  // months of the horizon already walked
+  std::size_t band = baseline_band(m, t0 + 1);
+  while (done < horizon) {
+    const int month = t0 + 1 + done;
+    const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
+    const int months = std::min(band_end, t0 + horizon) - month + 1;
+    segment(band, months);
+    done += months;
+    ++band;
+  }
+}
+
 /// Hazard form: the probability of still being in care `horizon` months after an assessment at
 /// duration t0, S = prod_{t=t0+1}^{t0+horizon} (1 - h(t)). Within one baseline band the hazard
 /// is constant, so the band's k months contribute (1 - h)^k = exp(-k softplus(a + eta)): one
 /// exponential per band, not per month. When `curve` is not null it receives S(1..horizon), each
 /// computed by the same expression as the final value so that curve[horizon - 1] is the returned
 /// probability to the bit. softplus and exp are pact's own (vmath), which the batch runs on a
-/// block's rows at once (see chronicity_probabilities) with the same bits.
+/// block's rows at once (see ProbabilityBlock) with the same bits.
 inline double hazard_survival(const RiskModelData& m, double eta, int t0, int horizon, double* curve) noexcept {
   double cumulative = 0.0;  // -ln S so far
   int done = 0;             // months of the horizon already accounted for
-  std::size_t band = baseline_band(m, t0 + 1);
-  while (done < horizon) {
-    const int month = t0 + 1 + done;
-    const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
-    const int months = std::min(band_end, t0 + horizon) - month + 1;
+  for_each_horizon_band(m, t0, horizon, [&](std::size_t band, int months) {
     const double rate = vmath::softplus(m.baseline[band].coefficient + eta);
     if (curve)  // the exponents here, their exponentials at the end in one call
       for (int j = 1; j <= months; ++j) curve[done + j - 1] = -(cumulative + static_cast<double>(j) * rate);
     cumulative = cumulative + static_cast<double>(months) * rate;
     done += months;
-    ++band;
-  }
+  });
   if (curve) vmath::exp(curve, curve, static_cast<std::size_t>(horizon));
   return vmath::exp(-cumulative);
 }
@@ -242,17 +253,10 @@ inline void derive_model_data(RiskModelData& m) {
   const int before_last = m.baseline[last].from_month - 1;
   for (int t0 = 0; t0 < before_last; ++t0) {
     segments.first.push_back(segments.band.size());
-    int done = 0;
-    std::size_t band = baseline_band(m, t0 + 1);
-    while (done < horizon) {
-      const int month = t0 + 1 + done;
-      const int band_end = band + 1 < m.baseline.size() ? m.baseline[band + 1].from_month - 1 : t0 + horizon;
-      const int months = std::min(band_end, t0 + horizon) - month + 1;
+    for_each_horizon_band(m, t0, horizon, [&](std::size_t band, int months) {
       segments.band.push_back(band);
       segments.months.push_back(months);
-      done += months;
-      ++band;
-    }
+    });
     segments.widest = std::max(segments.widest, segments.band.size() - segments.first.back());
   }
   segments.first.push_back(segments.band.size());
