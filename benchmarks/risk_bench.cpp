@@ -16,14 +16,18 @@ std::vector<double> make_responses(const pact::RiskModel& model, std::size_t row
                                     model.duration_item().value_or(std::numeric_limits<std::size_t>::max()));
 }
 
+// With explained = 1, each row's imputed count and top three factors as well, as `pact score` and
+// benchmarks/compare.py ask.
 void BM_RiskBatch(benchmark::State& state) {
   const auto& model = pact::RiskModel::bundled();
   const auto rows = static_cast<std::size_t>(state.range(0));
   const auto threads = static_cast<unsigned>(state.range(1));
+  const bool explained = state.range(2) != 0;
   const std::size_t items = model.instrument().item_count(), dims = model.instrument().dimension_count();
   const auto data = make_responses(model, rows, 7);
   std::vector<double> scores(rows * dims), composite(rows), eta(rows), probability(rows);
   std::vector<std::int32_t> level(rows), status(rows), band(rows), risk_status(rows);
+  std::vector<std::int32_t> imputed(explained ? rows : 0), top(explained ? rows * pact::max_top_factors : 0);
   pact::RiskBatchOutputs out;
   out.instrument.dimension_scores = scores.data();
   out.instrument.composite = composite.data();
@@ -33,6 +37,10 @@ void BM_RiskBatch(benchmark::State& state) {
   out.probability = probability.data();
   out.band = band.data();
   out.risk_status = risk_status.data();
+  if (explained) {
+    out.imputed_features = imputed.data();
+    out.top_factors = top.data();
+  }
   const auto view = pact::view_rows(data.data(), static_cast<std::ptrdiff_t>(rows), static_cast<std::ptrdiff_t>(items),
                                     static_cast<std::ptrdiff_t>(items));
   for (auto _ : state) {
@@ -45,9 +53,10 @@ void BM_RiskBatch(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations() * rows), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RiskBatch)
-    ->Args({pact_bench::batch_rows(), 1})
-    ->Args({pact_bench::batch_rows(), 2})
-    ->ArgNames({"rows", "threads"})
+    ->Args({pact_bench::batch_rows(), 1, 0})
+    ->Args({pact_bench::batch_rows(), 2, 0})
+    ->Args({pact_bench::batch_rows(), 1, 1})
+    ->ArgNames({"rows", "threads", "explained"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

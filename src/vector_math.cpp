@@ -31,6 +31,8 @@
 // rounding error. The values outside (-1, +inf) and the tiny ones are put in by selects.
 #include "pact/detail/vector_math.hpp"
 
+#include "vector_lanes.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -278,47 +280,6 @@ PACT_VMATH_INLINE void apply(const double* in, double* out, std::size_t n) noexc
 }
 
 #if defined(__GNUC__) || defined(__clang__)
-
-// GCC drops a vector_size attribute that depends on a template parameter, hence the widths
-// spelled out.
-using double4 = double __attribute__((vector_size(32)));
-using int4 = std::int64_t __attribute__((vector_size(32)));
-using double8 = double __attribute__((vector_size(64)));
-using int8 = std::int64_t __attribute__((vector_size(64)));
-
-/// Lanes of `Width` doubles in GCC's vector extensions. With AVX-512, GCC 12 turns a comparison
-/// that feeds a select straight into a mask register and a masked move, as intrinsics would.
-template <class Doubles, class Integers, std::size_t Width>
-struct GnuLanes {
-  using V = Doubles;
-  using I = Integers;
-  using M = I;
-  static constexpr std::size_t width = Width;
-  PACT_VMATH_INLINE static V splat(double x) noexcept {
-    V v;
-    for (std::size_t j = 0; j < Width; ++j) v[j] = x;
-    return v;
-  }
-  PACT_VMATH_INLINE static I splat_bits(std::int64_t x) noexcept {
-    I v;
-    for (std::size_t j = 0; j < Width; ++j) v[j] = x;
-    return v;
-  }
-  PACT_VMATH_INLINE static M less(V a, V b) noexcept { return a < b; }
-  PACT_VMATH_INLINE static M is_nan(V a) noexcept { return a != a; }
-  PACT_VMATH_INLINE static V select(M mask, V a, V b) noexcept { return mask ? a : b; }
-  PACT_VMATH_INLINE static I bits(V a) noexcept { return reinterpret_cast<I>(a); }
-  PACT_VMATH_INLINE static V from_bits(I a) noexcept { return reinterpret_cast<V>(a); }
-  PACT_VMATH_INLINE static V load(const double* p) noexcept {
-    V v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-  PACT_VMATH_INLINE static void store(double* p, V v) noexcept { std::memcpy(p, &v, sizeof v); }
-};
-
-using Lanes4 = GnuLanes<double4, int4, 4>;
-using Lanes8 = GnuLanes<double8, int8, 8>;
 
 // The array forms, one instantiation per function and instruction set.
 template <auto VectorKernel, auto ScalarKernel>

@@ -361,6 +361,60 @@ inline std::size_t top_factors(const RiskModelData& m, const double* values, std
   return count;
 }
 
+/// One block's feature inputs for block_features: `count` rows (at most block_rows), row r's
+/// responses at responses + r * stride, its dimension scores at dimension_score + r * dimensions,
+/// its item severities at item_severity + r * items (null when no feature reads them), its
+/// composite in results[r], and (when the model has log_item_value features) feature k's log1p
+/// at log1p_values[k * block_rows + r], as FeatureInputs takes them.
+struct BlockFeatureInputs {
+  std::size_t count = 0;
+  const double* responses = nullptr;
+  std::size_t stride = 0;
+  const double* dimension_score = nullptr;
+  std::size_t dimensions = 0;
+  const double* item_severity = nullptr;
+  std::size_t items = 0;
+  const RowResult* results = nullptr;
+  const double* log1p_values = nullptr;
+  bool top_factors = true;  ///< whether to pick the top factors (BlockFeatures::top is left as is otherwise)
+};
+
+/// What block_features computes for a block's rows, feature by feature: feature k's value in row
+/// r (its reference when imputed) at values[k * block_rows + r], each row's linear predictor and
+/// imputed count, and its top factors, pick p at top[p * block_rows + r] (-1 after the last).
+/// A worker allocates one per model and reuses it for every block.
+struct BlockFeatures {
+  explicit BlockFeatures(std::size_t features);
+  std::vector<double> values;
+  std::vector<double> imputed;        ///< scratch, as values: 1 where imputed, else 0
+  std::vector<double> effect;         ///< scratch, as values: risk_effect
+  double eta[block_rows];
+  std::int32_t imputed_count[block_rows];
+  std::int32_t top[max_top_factors * block_rows];
+  std::vector<double> row_values;          ///< scratch of a short block, one row
+  std::vector<std::uint8_t> row_imputed;   ///< the same
+};
+
+/// linear_predictor and top_factors for every row of a block, to the bit, in the batch form of
+/// src/risk_block.cpp: each feature read and imputed across the block's rows at once, in
+/// vectors. Every row is computed, whatever its instrument status; the caller ignores the rows
+/// without a risk. A full block (block_rows rows) goes through the widest build the processor
+/// runs; a shorter one through linear_predictor and top_factors row by row.
+void block_features(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out) noexcept;
+
+/// A build of block_features' full-block loop for one instruction set.
+using BlockFeaturesKernel = void (*)(const RiskModelData&, const BlockFeatureInputs&, BlockFeatures&) noexcept;
+
+/// One of the instruction sets block_features is compiled for.
+struct BlockFeaturesVariant {
+  const char* name;            ///< "avx512", "avx2", "baseline"
+  BlockFeaturesKernel kernel;  ///< the build for it (full blocks only)
+};
+
+/// The builds of block_features this processor can run, the one block_features uses first (the
+/// tests hold each of them to linear_predictor and top_factors).
+std::vector<BlockFeaturesVariant> block_features_variants();
+
 /// Severity drops closer than this are ties (severities are authored with a few decimals, and
 /// their differences should not be split by rounding).
 inline constexpr double severity_tie = 1e-9;
@@ -624,10 +678,9 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
     detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
     detail::ProbabilityBlock probabilities(m);
+    detail::BlockFeatures block_features(features);
     // The log_item_value features' log1p of a block's rows, feature k's row r at k * block_rows + r.
     std::vector<double> log1p_values(m.log_features.empty() ? 0 : features * detail::block_rows);
-    std::vector<double> values(features);
-    std::vector<std::uint8_t> imputed(features);
     // Per row of a block: the linear predictor (NaN = no risk), the completed months, the probability.
     double block_eta[detail::block_rows], block_probability[detail::block_rows];
     int block_t0[detail::block_rows];
@@ -635,39 +688,35 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
       const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, io);
       detail::write_block_outputs(io, block, dims, items);
+      const double* const block_start = responses.data() + first * stride;
       for (std::size_t k : m.log_features) {
         double* const column = log1p_values.data() + k * detail::block_rows;
-        const double* const source = responses.data() + first * stride + m.features[k].source;
+        const double* const source = block_start + m.features[k].source;
         for (std::size_t r = 0; r < block.count; ++r) column[r] = source[r * stride];
         detail::vmath::log1p(column, column, block.count);
       }
-      // Every output but the probability and its band, row by row; then the block's probabilities
-      // at once (ProbabilityBlock), and those two outputs.
+      // Every row's features, linear predictor and top factors at once (block_features), then
+      // each row's outputs; then the block's probabilities at once (ProbabilityBlock), and those
+      // two outputs.
+      detail::block_features(m,
+                             {block.count, block_start, stride, block.dimension_score, dims, block.item_severity, items,
+                              block.results, log1p_values.empty() ? nullptr : log1p_values.data(),
+                              out.top_factors != nullptr},
+                             block_features);
       for (std::size_t k = 0; k < block.count; ++k) {
         const std::size_t i = first + k;
-        const double* row = responses.data() + i * stride;
-        const detail::RowResult& r = block.results[k];
-        const bool instrument_ok = r.status == ResponseStatus::ok;
-        const double* scores = block.dimension_score + k * dims;
-        const double* severities = block.item_severity ? block.item_severity + k * items : nullptr;
-        RiskStatus status = instrument_ok ? RiskStatus::ok : RiskStatus::rejected_by_instrument;
+        RiskStatus status =
+            block.results[k].status == ResponseStatus::ok ? RiskStatus::ok : RiskStatus::rejected_by_instrument;
         int t0 = 0;
         if (status == RiskStatus::ok && m.form == RiskForm::discrete_hazard) {
-          const double months = row[*m.duration_item];
+          const double months = block_start[k * stride + *m.duration_item];
           if (std::isnan(months))
             status = RiskStatus::missing_duration;
           else
             t0 = detail::completed_months(months);
         }
-        std::int32_t imputed_count = 0;
-        double eta = nan;
-        if (status == RiskStatus::ok) {
-          const detail::FeatureInputs inputs{row, severities, scores, r.composite,
-                                             log1p_values.empty() ? nullptr : log1p_values.data() + k,
-                                             detail::block_rows};
-          eta = detail::linear_predictor(m, inputs, values.data(), imputed.data(), imputed_count);
-          if (std::isnan(eta)) status = RiskStatus::not_finite;
-        }
+        const double eta = block_features.eta[k];
+        if (status == RiskStatus::ok && std::isnan(eta)) status = RiskStatus::not_finite;
         block_t0[k] = t0;
         if (status != RiskStatus::ok) {
           ++bad;
@@ -682,14 +731,14 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
         }
         block_eta[k] = eta;
         if (out.linear_predictor) out.linear_predictor[i] = eta;
-        if (out.imputed_features) out.imputed_features[i] = imputed_count;
-        if (out.top_factors) {
-          std::int32_t* top = out.top_factors + i * max_top_factors;
-          const std::size_t count = detail::top_factors(m, values.data(), top);
-          std::fill(top + count, top + max_top_factors, -1);
-        }
+        if (out.imputed_features) out.imputed_features[i] = block_features.imputed_count[k];
+        if (out.top_factors)
+          for (std::size_t p = 0; p < max_top_factors; ++p)
+            out.top_factors[i * max_top_factors + p] = block_features.top[p * detail::block_rows + k];
         if (out.risk_status) out.risk_status[i] = 0;
-        if (out.feature_values) std::copy_n(values.data(), features, out.feature_values + i * features);
+        if (out.feature_values)
+          for (std::size_t f = 0; f < features; ++f)
+            out.feature_values[i * features + f] = block_features.values[f * detail::block_rows + k];
         if (out.survival)
           detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
       }
