@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <utility>
 
 namespace pact::detail {
@@ -111,16 +112,16 @@ template <class L>
       return opaque<L>(v);
     }
     case FeatureKind::indicator: {
-      const V value = L::load(out.values.data() + f.of[0] * rows + r0);
-      const V imputed = L::load(out.imputed.data() + f.of[0] * rows + r0);
+      const V value = L::load(out.values + f.of[0] * rows + r0);
+      const V imputed = L::load(out.imputed + f.of[0] * rows + r0);
       const V indicated = L::select(value >= broadcast<L>(f.at_least), broadcast<L>(1.0), broadcast<L>(0.0));
       return L::select(imputed == broadcast<L>(0.0), indicated, broadcast<L>(nan));
     }
     case FeatureKind::interaction: {
-      const V first = L::load(out.values.data() + f.of[0] * rows + r0);
-      const V second = L::load(out.values.data() + f.of[1] * rows + r0);
-      const V imputed = L::load(out.imputed.data() + f.of[0] * rows + r0) +
-                        L::load(out.imputed.data() + f.of[1] * rows + r0);
+      const V first = L::load(out.values + f.of[0] * rows + r0);
+      const V second = L::load(out.values + f.of[1] * rows + r0);
+      const V imputed = L::load(out.imputed + f.of[0] * rows + r0) +
+                        L::load(out.imputed + f.of[1] * rows + r0);
       return L::select(imputed == broadcast<L>(0.0), first * second, broadcast<L>(nan));
     }
   }
@@ -149,12 +150,12 @@ template <class L>
       const V x = read_feature<L>(f, k, r0, in, out);
       const V value = L::select(x == x, x, broadcast<L>(f.reference));
       const V imputed = L::select(x == x, zero, one);
-      L::store(out.values.data() + k * rows + r0, value);
-      L::store(out.imputed.data() + k * rows + r0, imputed);
+      L::store(out.values + k * rows + r0, value);
+      L::store(out.imputed + k * rows + r0, imputed);
       imputed_count = imputed_count + imputed;
       eta = eta + broadcast<L>(f.coefficient) * value;
       const V contribution = broadcast<L>(f.coefficient) * (value - broadcast<L>(f.reference));  // risk_effect's
-      L::store(out.effect.data() + k * rows + r0, logistic ? contribution : -contribution);
+      L::store(out.effect + k * rows + r0, logistic ? contribution : -contribution);
     }
     L::store(out.eta + r0, eta);
     for (std::size_t j = 0; j < L::width; ++j) out.imputed_count[r0 + j] = static_cast<std::int32_t>(imputed_count[j]);
@@ -168,7 +169,7 @@ template <class L>
     V effect0 = zero, effect1 = zero, effect2 = zero;
     V pick0 = broadcast<L>(-1.0), pick1 = pick0, pick2 = pick0;
     for (std::size_t k = 0; k < features; ++k) {
-      const V e = L::load(out.effect.data() + k * rows + r0);
+      const V e = L::load(out.effect + k * rows + r0);
       const V index = broadcast<L>(static_cast<double>(k));
       // From the last pick up: a pick moves down a place when the effect goes above the pick
       // before it, and takes the effect when the effect goes above it only.
@@ -209,7 +210,7 @@ void full_block_baseline(const RiskModelData& m, const BlockFeatureInputs& in, B
 #else  // a compiler without vector extensions: the single-case functions, row by row
 
 void full_block_baseline(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out) noexcept {
-  short_block(m, in, out, out.row_values.data(), out.row_imputed.data());
+  short_block(m, in, out, out.row_values, out.row_imputed);
 }
 
 #endif
@@ -217,11 +218,15 @@ void full_block_baseline(const RiskModelData& m, const BlockFeatureInputs& in, B
 }  // namespace
 
 BlockFeatures::BlockFeatures(std::size_t features)
-    : values(features * block_rows),
-      imputed(features * block_rows),
-      effect(features * block_rows),
-      row_values(features),
-      row_imputed(features) {}
+    // Left uninitialised: everything is written before it is read.
+    : storage_(std::make_unique_for_overwrite<double[]>(3 * features * block_rows + features +
+                                                        (features + sizeof(double) - 1) / sizeof(double))) {
+  values = storage_.get();
+  imputed = values + features * block_rows;
+  effect = imputed + features * block_rows;
+  row_values = effect + features * block_rows;
+  row_imputed = reinterpret_cast<std::uint8_t*>(row_values + features);
+}
 
 std::vector<BlockFeaturesVariant> block_features_variants() {
   std::vector<BlockFeaturesVariant> variants;
@@ -237,7 +242,7 @@ std::vector<BlockFeaturesVariant> block_features_variants() {
 
 void block_features(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out) noexcept {
   if (in.count < block_rows) {
-    short_block(m, in, out, out.row_values.data(), out.row_imputed.data());
+    short_block(m, in, out, out.row_values, out.row_imputed);
     return;
   }
   static const BlockFeaturesKernel kernel = block_features_variants().front().kernel;

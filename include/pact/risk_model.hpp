@@ -385,14 +385,19 @@ struct BlockFeatureInputs {
 /// A worker allocates one per model and reuses it for every block.
 struct BlockFeatures {
   explicit BlockFeatures(std::size_t features);
-  std::vector<double> values;
-  std::vector<double> imputed;        ///< scratch, as values: 1 where imputed, else 0
-  std::vector<double> effect;         ///< scratch, as values: risk_effect
+  double* values;     ///< features x block_rows
+  double* imputed;    ///< scratch, as values: 1 where imputed, else 0
+  double* effect;     ///< scratch, as values: risk_effect
+  double* row_values;         ///< scratch of a short block, one row
+  std::uint8_t* row_imputed;  ///< the same
   double eta[block_rows];
   std::int32_t imputed_count[block_rows];
   std::int32_t top[max_top_factors * block_rows];
-  std::vector<double> row_values;          ///< scratch of a short block, one row
-  std::vector<std::uint8_t> row_imputed;   ///< the same
+
+ private:
+  // One allocation for all of them: a host scoring one case at a time through the batch call (the
+  // C API's dense-row path) pays for every allocation of every call.
+  std::unique_ptr<double[]> storage_;
 };
 
 /// linear_predictor and top_factors for every row of a block, to the bit, in the batch form of
