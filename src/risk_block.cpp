@@ -68,23 +68,12 @@ template <class L>
   }(std::make_index_sequence<L::width>{});
 }
 
-/// `v`, handed over whole: without this, GCC 12 sees the scalar sources of a vector built lane by
-/// lane and splits the comparisons that follow into one scalar comparison per lane (measured: the
-/// block took longer than the row-by-row code it replaces).
-template <class L>
-[[gnu::always_inline]] inline typename L::V opaque(typename L::V v) noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  asm("" : "+v"(v));
-#endif
-  return v;
-}
-
 /// The values at p, p + stride, ... in the lanes of a vector.
 template <class L>
 [[gnu::always_inline]] inline typename L::V gather(const double* p, std::size_t stride) noexcept {
   typename L::V v;
   for (std::size_t j = 0; j < L::width; ++j) v[j] = p[j * stride];
-  return opaque<L>(v);
+  return v;
 }
 
 /// Feature `f`'s raw value (NaN = missing input, before imputation) in the rows [r0, r0 + width)
@@ -109,7 +98,7 @@ template <class L>
     case FeatureKind::composite: {
       V v;
       for (std::size_t j = 0; j < L::width; ++j) v[j] = in.results[r0 + j].composite;
-      return opaque<L>(v);
+      return v;
     }
     case FeatureKind::indicator: {
       const V value = L::load(out.values + f.of[0] * rows + r0);
@@ -133,10 +122,8 @@ template <class L>
 template <class L>
 [[gnu::always_inline]] inline void full_block(const RiskModelData& m, const BlockFeatureInputs& in,
                                               BlockFeatures& out) noexcept {
-  // Every vector holds doubles, counts and indices included (exact at these sizes), every
-  // comparison feeds a select directly, and none is `!=`: with AVX-512, GCC 12 turns such a pair
-  // into a mask register and a masked move, but a comparison kept as a vector of its own, or an
-  // unordered `!=` (a NaN test), into one scalar comparison per lane.
+  // Every vector holds doubles, counts and feature indices included (exact at these sizes), and
+  // every comparison feeds a select: one vector type and one kind of mask for the whole loop.
   using V = typename L::V;
   static_assert(rows % L::width == 0);
   const std::size_t features = m.features.size();
@@ -188,8 +175,8 @@ template <class L>
   }
 }
 
-// The baseline instruction set's vectors hold two doubles: a vector of four would live in two
-// registers, which opaque cannot name.
+// Two doubles a vector for the baseline instruction set, one SSE2 register: GCC 12 splits the
+// selects of a vector of four there into scalar branches.
 void full_block_baseline(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out) noexcept {
   full_block<Lanes2>(m, in, out);
 }
