@@ -20,6 +20,7 @@
 // than eight rows, go through score_row itself.
 #include "pact/detail/instrument_data.hpp"
 #include "pact/scoring.hpp"
+#include "vector_lanes.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -503,10 +504,8 @@ void score_block_baseline(const InstrumentData& data, const double* rows, std::s
 std::vector<BlockKernelVariant> block_kernel_variants() {
   std::vector<BlockKernelVariant> variants;
 #ifdef PACT_BLOCK_KERNEL_X86
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
-    variants.push_back({"avx512", score_block_avx512});
-  if (__builtin_cpu_supports("avx2")) variants.push_back({"avx2", score_block_avx2});
+  if (runs_avx512()) variants.push_back({"avx512", score_block_avx512});
+  if (runs_avx2()) variants.push_back({"avx2", score_block_avx2});
 #endif
   variants.push_back({"baseline", score_block_baseline});
   return variants;

@@ -218,10 +218,8 @@ BlockFeatures::BlockFeatures(std::size_t features)
 std::vector<BlockFeaturesVariant> block_features_variants() {
   std::vector<BlockFeaturesVariant> variants;
 #ifdef PACT_RISK_BLOCK_X86
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
-    variants.push_back({"avx512", full_block_avx512});
-  if (__builtin_cpu_supports("avx2")) variants.push_back({"avx2", full_block_avx2});
+  if (runs_avx512()) variants.push_back({"avx512", full_block_avx512});
+  if (runs_avx2()) variants.push_back({"avx2", full_block_avx2});
 #endif
   variants.push_back({"baseline", full_block_baseline});
   return variants;

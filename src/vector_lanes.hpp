@@ -1,7 +1,8 @@
 // pact internal (compiled parts only): vectors of doubles in GCC's vector extensions (GCC and
 // clang), as the vectorised kernels write them once over the lane type and compile them for
-// several instruction sets (src/vector_math.cpp, src/risk_block.cpp). Each includer compiles
-// them with -ffp-contract=off (src/CMakeLists.txt): no fused multiply-adds.
+// several instruction sets (src/vector_math.cpp, src/risk_block.cpp), and which of those sets the
+// processor runs (also for src/block_kernel.cpp). Each includer compiles the lanes with
+// -ffp-contract=off (src/CMakeLists.txt): no fused multiply-adds.
 #ifndef PACT_SRC_VECTOR_LANES_HPP
 #define PACT_SRC_VECTOR_LANES_HPP
 
@@ -54,6 +55,21 @@ struct GnuLanes {
   }
   [[gnu::always_inline]] static void store(double* p, V v) noexcept { std::memcpy(p, &v, sizeof v); }
 };
+
+#if defined(__x86_64__) || defined(__i386__)
+/// Whether this processor runs the kernels' AVX-512 builds: AVX-512F and DQ, whose masks and
+/// 64-bit integer operations they use.
+inline bool runs_avx512() noexcept {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+}
+
+/// Whether this processor runs the kernels' AVX2 builds.
+inline bool runs_avx2() noexcept {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+#endif
 
 using Lanes2 = GnuLanes<double2, int2, 2>;
 using Lanes4 = GnuLanes<double4, int4, 4>;

@@ -338,10 +338,8 @@ double log1p(double x) noexcept { return log1p_scalar(x); }
 std::vector<Variant> variants() {
   std::vector<Variant> found;
 #ifdef PACT_VMATH_X86
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
-    found.push_back({"avx512", exp_avx512, softplus_avx512, log1p_avx512});
-  if (__builtin_cpu_supports("avx2")) found.push_back({"avx2", exp_avx2, softplus_avx2, log1p_avx2});
+  if (runs_avx512()) found.push_back({"avx512", exp_avx512, softplus_avx512, log1p_avx512});
+  if (runs_avx2()) found.push_back({"avx2", exp_avx2, softplus_avx2, log1p_avx2});
 #endif
   found.push_back({"baseline", exp_baseline, softplus_baseline, log1p_baseline});
   return found;
