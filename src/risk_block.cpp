@@ -11,8 +11,10 @@
 // Bit-identity with the single case rests on the same facts as the instrument's block kernel:
 // each row's linear predictor adds its terms in feature order with the same operations as
 // linear_predictor, nothing is fused or reassociated (the file is compiled with
-// -ffp-contract=off, see src/CMakeLists.txt), and the effects and the top-factor picks are
-// computed by top_factors' formulas and comparisons. The loop is compiled for the baseline
+// -ffp-contract=off, see src/CMakeLists.txt), the effects are risk_effect's formula, and the
+// picks follow top_factors' order (largest effect first, ties in feature order) in one insertion
+// pass instead of three passes; tests/cpp/risk_block_test.cpp holds every build to both
+// functions. The loop is compiled for the baseline
 // instruction set, for AVX2 and for AVX-512, and the processor picks the widest it runs; a block
 // of fewer than block_rows rows (the end of a batch) goes through the single-case functions.
 #include "pact/risk_model.hpp"
@@ -33,8 +35,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// block_features for a block of fewer than block_rows rows (or any block, without vector
 /// extensions): the single-case functions row by row, their results put where full_block puts
 /// them.
-void short_block(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out,
-                 double* row_values, std::uint8_t* row_imputed) noexcept {
+void short_block(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out) noexcept {
   const std::size_t features = m.features.size();
   for (std::size_t r = 0; r < in.count; ++r) {
     const FeatureInputs row{in.responses + r * in.stride,
@@ -44,12 +45,12 @@ void short_block(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeat
                             in.log1p_values ? in.log1p_values + r : nullptr,
                             rows};
     std::int32_t imputed_count = 0;
-    out.eta[r] = linear_predictor(m, row, row_values, row_imputed, imputed_count);
+    out.eta[r] = linear_predictor(m, row, out.row_values, out.row_imputed, imputed_count);
     out.imputed_count[r] = imputed_count;
-    for (std::size_t k = 0; k < features; ++k) out.values[k * rows + r] = row_values[k];
+    for (std::size_t k = 0; k < features; ++k) out.values[k * rows + r] = out.row_values[k];
     if (!in.top_factors) continue;
     std::int32_t top[max_top_factors];
-    const std::size_t picked = top_factors(m, row_values, top);
+    const std::size_t picked = top_factors(m, out.row_values, top);
     for (std::size_t pass = 0; pass < max_top_factors; ++pass) out.top[pass * rows + r] = pass < picked ? top[pass] : -1;
   }
 }
@@ -197,7 +198,7 @@ void full_block_baseline(const RiskModelData& m, const BlockFeatureInputs& in, B
 #else  // a compiler without vector extensions: the single-case functions, row by row
 
 void full_block_baseline(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out) noexcept {
-  short_block(m, in, out, out.row_values, out.row_imputed);
+  short_block(m, in, out);
 }
 
 #endif
@@ -227,7 +228,7 @@ std::vector<BlockFeaturesVariant> block_features_variants() {
 
 void block_features(const RiskModelData& m, const BlockFeatureInputs& in, BlockFeatures& out) noexcept {
   if (in.count < block_rows) {
-    short_block(m, in, out, out.row_values, out.row_imputed);
+    short_block(m, in, out);
     return;
   }
   static const BlockFeaturesKernel kernel = block_features_variants().front().kernel;
