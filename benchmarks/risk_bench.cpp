@@ -17,12 +17,14 @@ std::vector<double> make_responses(const pact::RiskModel& model, std::size_t row
 }
 
 // With explained = 1, each row's imputed count and top three factors as well, as `pact score` and
-// benchmarks/compare.py ask.
+// benchmarks/compare.py ask. With columns = 1, the same responses column by column (one contiguous
+// array per item, as a DataFrame read from a file holds them), through ConstColumnsView.
 void BM_RiskBatch(benchmark::State& state) {
   const auto& model = pact::RiskModel::bundled();
   const auto rows = static_cast<std::size_t>(state.range(0));
   const auto threads = static_cast<unsigned>(state.range(1));
   const bool explained = state.range(2) != 0;
+  const bool by_columns = state.range(3) != 0;
   const std::size_t items = model.instrument().item_count(), dims = model.instrument().dimension_count();
   const auto data = make_responses(model, rows, 7);
   std::vector<double> scores(rows * dims), composite(rows), eta(rows), probability(rows);
@@ -43,8 +45,15 @@ void BM_RiskBatch(benchmark::State& state) {
   }
   const auto view = pact::view_rows(data.data(), static_cast<std::ptrdiff_t>(rows), static_cast<std::ptrdiff_t>(items),
                                     static_cast<std::ptrdiff_t>(items));
+  std::vector<double> column_data(by_columns ? rows * items : 0);
+  std::vector<const double*> columns(items);
+  for (std::size_t j = 0; j < items && by_columns; ++j) {
+    for (std::size_t i = 0; i < rows; ++i) column_data[j * rows + i] = data[i * items + j];
+    columns[j] = column_data.data() + j * rows;
+  }
   for (auto _ : state) {
-    auto summary = pact::score_risk_batch(model, view, out, threads);
+    auto summary = by_columns ? pact::score_risk_batch(model, pact::ConstColumnsView{columns, rows}, out, threads)
+                              : pact::score_risk_batch(model, view, out, threads);
     benchmark::DoNotOptimize(summary);
     benchmark::ClobberMemory();
   }
@@ -53,10 +62,11 @@ void BM_RiskBatch(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations() * rows), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RiskBatch)
-    ->Args({pact_bench::batch_rows(), 1, 0})
-    ->Args({pact_bench::batch_rows(), 2, 0})
-    ->Args({pact_bench::batch_rows(), 1, 1})
-    ->ArgNames({"rows", "threads", "explained"})
+    ->Args({pact_bench::batch_rows(), 1, 0, 0})
+    ->Args({pact_bench::batch_rows(), 2, 0, 0})
+    ->Args({pact_bench::batch_rows(), 1, 1, 0})
+    ->Args({pact_bench::batch_rows(), 1, 1, 1})
+    ->ArgNames({"rows", "threads", "explained", "columns"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -80,10 +80,13 @@ inline CaseFeatures case_features(const RiskModel& model, ConstRowMatrixView res
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
     // The instrument's part through the batch kernel, a block at a time (the same bits as
     // score_row); only what the features read is kept.
+    detail::MatrixRows source(responses);
     detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
     std::int32_t imputed_count = 0;
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
-      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, BatchOutputs{});
+      const std::size_t count = std::min(detail::block_rows, end - first);
+      const detail::BlockView block =
+          buffers.score(data, source.block(first, count, end), stride, first, count, BatchOutputs{});
       for (std::size_t b = 0; b < block.count; ++b) {
         const std::size_t i = first + b;
         const double* row = responses.data() + i * stride;

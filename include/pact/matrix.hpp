@@ -1,11 +1,12 @@
 // pact: the matrix types batch functions take. A view maps the caller's memory (row-major, with
-// an explicit row stride) without copying it.
+// an explicit row stride, or column by column) without copying it.
 #ifndef PACT_MATRIX_HPP
 #define PACT_MATRIX_HPP
 
 #include <Eigen/Core>
 
 #include <cstddef>
+#include <span>
 
 namespace pact {
 
@@ -26,6 +27,17 @@ inline ConstRowMatrixView view_rows(const double* data, std::ptrdiff_t rows, std
 inline ConstRowMatrixView view_rows(const RowMatrix& m) {
   return view_rows(m.data(), m.rows(), m.cols(), m.cols());
 }
+
+/// A read-only view of a matrix held column by column in caller memory, as a pandas DataFrame or
+/// a column-major (Fortran-order) array holds it: cell (i, j) is `columns[j][i * strides[j]]`, or
+/// NaN in every row where `columns[j]` is null. With `strides` empty every column is contiguous
+/// (a stride of 1); the columns need not be adjacent, nor have the same stride (a DataFrame over
+/// a row-major array has columns `cols` doubles apart cell to cell).
+struct ConstColumnsView {
+  std::span<const double* const> columns;  ///< one pointer per column
+  std::size_t rows = 0;                    ///< rows in every column
+  std::span<const std::size_t> strides = {};  ///< empty, or one per column, in doubles
+};
 
 }  // namespace pact
 

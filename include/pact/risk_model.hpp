@@ -645,35 +645,18 @@ struct RiskBatchOutputs {
   int survival_months = 0;  ///< the curve's length when `survival` is set
 };
 
-/// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
-/// missing) with the instrument and the risk model in one pass, without allocating per row. The
-/// risk of each row equals score_risk's to the bit, whatever `threads` (0 = every hardware
-/// thread). A row the instrument rejects gets NaN / -1 everywhere and the statuses say why; a
-/// hazard-form row without the months in care keeps its instrument outputs and gets NaN / -1
-/// risk outputs with RiskStatus::missing_duration. Counterfactuals are not computed here. In the
-/// summary, `scored` counts the rows with a risk. Throws InvalidArgument when the matrix does not
-/// have one column per item, or when a survival curve is asked of a logistic model or for a
-/// length outside [1, max_horizon_months].
-inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView responses, const RiskBatchOutputs& out,
-                                     unsigned threads = 1) {
+namespace detail {
+
+/// score_risk_batch's body over `rows` rows, read through the `Rows` each worker gets from
+/// `make_rows` (MatrixRows or ColumnRows), once the arguments are checked.
+template <class MakeRows>
+BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, const MakeRows& make_rows,
+                                   const RiskBatchOutputs& out, unsigned threads) {
   const detail::RiskModelData& m = model.data();
   const detail::InstrumentData& data = m.instrument.data();
   const std::size_t dims = m.instrument.dimension_count();
   const std::size_t items = m.instrument.item_count();
   const std::size_t features = m.features.size();
-  if (static_cast<std::size_t>(responses.cols()) != items)
-    throw InvalidArgument("responses", "expected " + std::to_string(items) + " columns (one per item of " +
-                                           m.instrument.id() + "), got " + std::to_string(responses.cols()));
-  if (out.survival) {
-    if (m.form != RiskForm::discrete_hazard)
-      throw InvalidArgument("survival", "a logistic model has no survival curve (it answers at its horizon only)");
-    if (out.survival_months < 1 || out.survival_months > max_horizon_months)
-      throw InvalidArgument("survival_months", "expected a number of months in [1, " +
-                                                   std::to_string(max_horizon_months) + "], got " +
-                                                   std::to_string(out.survival_months));
-  }
-  const auto rows = static_cast<std::size_t>(responses.rows());
-  const auto stride = static_cast<std::size_t>(responses.outerStride());
   const auto curve_months = static_cast<std::size_t>(out.survival ? out.survival_months : 0);
   const unsigned workers = detail::worker_count(threads, rows, 2048);
   std::vector<std::size_t> rejected(workers, 0);
@@ -681,6 +664,7 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
+    auto responses = make_rows();
     detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
     detail::ProbabilityBlock probabilities(m);
     detail::BlockFeatures block_features(features);
@@ -691,9 +675,11 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
     int block_t0[detail::block_rows];
     std::size_t bad = 0;
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
-      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, io);
+      const std::size_t count = std::min(detail::block_rows, end - first);
+      const double* const block_start = responses.block(first, count, end);
+      const std::size_t stride = responses.stride();
+      const detail::BlockView block = buffers.score(data, block_start, stride, first, count, io);
       detail::write_block_outputs(io, block, dims, items);
-      const double* const block_start = responses.data() + first * stride;
       for (std::size_t k : m.log_features) {
         double* const column = log1p_values.data() + k * detail::block_rows;
         const double* const source = block_start + m.features[k].source;
@@ -763,6 +749,48 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
   for (std::size_t bad : rejected) summary.rejected += bad;
   summary.scored = rows - summary.rejected;
   return summary;
+}
+
+/// Throws InvalidArgument for a survival curve asked of a logistic model or of a length outside
+/// [1, max_horizon_months].
+inline void check_risk_batch_outputs(const RiskModel& model, const RiskBatchOutputs& out) {
+  if (!out.survival) return;
+  if (model.data().form != RiskForm::discrete_hazard)
+    throw InvalidArgument("survival", "a logistic model has no survival curve (it answers at its horizon only)");
+  if (out.survival_months < 1 || out.survival_months > max_horizon_months)
+    throw InvalidArgument("survival_months", "expected a number of months in [1, " +
+                                                 std::to_string(max_horizon_months) + "], got " +
+                                                 std::to_string(out.survival_months));
+}
+
+}  // namespace detail
+
+/// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
+/// missing) with the instrument and the risk model in one pass, without allocating per row. The
+/// risk of each row equals score_risk's to the bit, whatever `threads` (0 = every hardware
+/// thread). A row the instrument rejects gets NaN / -1 everywhere and the statuses say why; a
+/// hazard-form row without the months in care keeps its instrument outputs and gets NaN / -1
+/// risk outputs with RiskStatus::missing_duration. Counterfactuals are not computed here. In the
+/// summary, `scored` counts the rows with a risk. Throws InvalidArgument when the matrix does not
+/// have one column per item, or when a survival curve is asked of a logistic model or for a
+/// length outside [1, max_horizon_months].
+inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView responses, const RiskBatchOutputs& out,
+                                     unsigned threads = 1) {
+  detail::check_response_columns(model.instrument(), static_cast<std::size_t>(responses.cols()));
+  detail::check_risk_batch_outputs(model, out);
+  return detail::score_risk_batch_rows(model, static_cast<std::size_t>(responses.rows()),
+                                       [&] { return detail::MatrixRows(responses); }, out, threads);
+}
+
+/// score_risk_batch on responses held column by column (a DataFrame's columns, a column-major
+/// array), read in place: one column per item in instrument order, a null column for an item no
+/// row answers. The same results, to the bit, as the same responses in a row-major matrix.
+inline BatchSummary score_risk_batch(const RiskModel& model, ConstColumnsView responses, const RiskBatchOutputs& out,
+                                     unsigned threads = 1) {
+  detail::check_response_columns(model.instrument(), responses);
+  detail::check_risk_batch_outputs(model, out);
+  return detail::score_risk_batch_rows(model, responses.rows, [&] { return detail::ColumnRows(responses); }, out,
+                                       threads);
 }
 
 }  // namespace pact

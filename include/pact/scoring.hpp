@@ -309,6 +309,118 @@ struct BlockView {
   const RowResult* results = nullptr;
 };
 
+/// A batch's rows as the block loops read them, a block at a time. MatrixRows reads a row-major
+/// matrix in place; ColumnRows copies each block out of columns (a DataFrame's, a column-major
+/// array's) into a row-major block, so that the kernels downstream see one layout. Each worker
+/// makes its own: `block(first, count, end)` returns the first of the rows [first, first +
+/// count), the next ones stride() doubles apart, valid until the next call; `end` is where the
+/// worker's rows end.
+///
+/// Both bring the rows ahead into the cache in a tight loop that reads one double from every
+/// cache line of the next stream_rows rows. The kernel reads a block item by item across its
+/// rows, more streams than the processor's prefetchers follow, and software prefetches of the
+/// next block arrived too late or not at all (measured: a million rows of the default instrument
+/// took 113 ms, 67 ms when every row was the same cached one). A tight loop of loads over
+/// consecutive lines is what the hardware streams at full bandwidth: with it the million rows
+/// take 88 ms. The loads are volatile so that they are not removed.
+class MatrixRows {
+ public:
+  explicit MatrixRows(ConstRowMatrixView responses) noexcept
+      : data_(responses.data()),
+        stride_(static_cast<std::size_t>(responses.outerStride())),
+        items_(static_cast<std::size_t>(responses.cols())) {}
+
+  const double* block(std::size_t first, std::size_t /*count*/, std::size_t end) noexcept {
+    if (first < streamed_first_ || first >= streamed_last_) stream_in(first, end);
+    return data_ + first * stride_;
+  }
+  std::size_t stride() const noexcept { return stride_; }
+
+ private:
+  /// Rows brought into the cache at once: 96 KiB of a 47-item instrument, well within a second-
+  /// level cache.
+  static constexpr std::size_t stream_rows = 256;
+
+  void stream_in(std::size_t first, std::size_t end) noexcept {
+    constexpr std::size_t per_line = 64 / sizeof(double);
+    const std::size_t last = std::min(end, first + stream_rows);
+    if (items_ != 0)
+      for (std::size_t r = first; r < last; ++r) {
+        const volatile double* row = data_ + r * stride_;
+        for (std::size_t j = 0; j < items_; j += per_line) static_cast<void>(row[j]);
+        static_cast<void>(row[items_ - 1]);  // the row's last line, when it starts mid-line
+      }
+    streamed_first_ = first;
+    streamed_last_ = last;
+  }
+
+  const double* data_;
+  std::size_t stride_;
+  std::size_t items_;
+  std::size_t streamed_first_ = 0;  ///< the rows stream_in read last: [streamed_first_, streamed_last_)
+  std::size_t streamed_last_ = 0;
+};
+
+/// See MatrixRows.
+class ColumnRows {
+ public:
+  explicit ColumnRows(ConstColumnsView responses)
+      : columns_(responses.columns),
+        strides_(responses.strides),
+        // A null column is NaN in every row: written once here, never overwritten.
+        block_(new double[block_rows * std::max<std::size_t>(responses.columns.size(), 1)]) {
+    const std::size_t items = columns_.size();
+    for (std::size_t j = 0; j < items; ++j)
+      if (!columns_[j])
+        for (std::size_t r = 0; r < block_rows; ++r) block_[r * items + j] = std::numeric_limits<double>::quiet_NaN();
+  }
+
+  const double* block(std::size_t first, std::size_t count, std::size_t end) noexcept {
+    if (first < streamed_first_ || first >= streamed_last_) stream_in(first, end);
+    const std::size_t items = columns_.size();
+    for (std::size_t j = 0; j < items; ++j) {
+      if (!columns_[j]) continue;
+      double* const to = block_.get() + j;
+      if (strides_.empty()) {
+        const double* const column = columns_[j] + first;
+        for (std::size_t r = 0; r < count; ++r) to[r * items] = column[r];
+      } else {
+        const std::size_t stride = strides_[j];
+        const double* const column = columns_[j] + first * stride;
+        for (std::size_t r = 0; r < count; ++r) to[r * items] = column[r * stride];
+      }
+    }
+    return block_.get();
+  }
+  std::size_t stride() const noexcept { return columns_.size(); }
+
+ private:
+  /// Rows brought into the cache at once: 256 rows of every column, 2 KiB of a contiguous one.
+  static constexpr std::size_t stream_rows = 256;
+
+  void stream_in(std::size_t first, std::size_t end) noexcept {
+    constexpr std::size_t per_line = 64 / sizeof(double);
+    const std::size_t last = std::min(end, first + stream_rows);
+    for (std::size_t j = 0; j < columns_.size(); ++j) {
+      if (!columns_[j]) continue;
+      const std::size_t stride = strides_.empty() ? 1 : strides_[j];
+      const volatile double* cells = columns_[j];
+      // One cell a cache line: every row's when its cells are a line or more apart.
+      const std::size_t step = stride == 0 ? last - first : std::max<std::size_t>(1, per_line / stride);
+      for (std::size_t r = first; r < last; r += step) static_cast<void>(cells[r * stride]);
+      static_cast<void>(cells[(last - 1) * stride]);  // the last line, when the rows start mid-line
+    }
+    streamed_first_ = first;
+    streamed_last_ = last;
+  }
+
+  std::span<const double* const> columns_;
+  std::span<const std::size_t> strides_;
+  std::unique_ptr<double[]> block_;  ///< block_rows x columns, row-major
+  std::size_t streamed_first_ = 0;   ///< the rows stream_in read last: [streamed_first_, streamed_last_)
+  std::size_t streamed_last_ = 0;
+};
+
 /// A worker's buffers for score_block: the kernel's scratch, and room for one block's scores,
 /// coverages and (when `keep_severities`) item severities for the outputs the caller does not
 /// want but the rest of the computation reads.
@@ -323,64 +435,32 @@ class BlockBuffers {
         buffer_(new double[block_scratch_size(dims, items) +
                            block_rows * (2 * dims + (keep_severities ? items : 0))]) {}
 
-  /// Scores rows [first, min(first + block_rows, end)) of the matrix at `responses` straight
-  /// into the outputs `out` asks for, and into these buffers for the rest; `end` is where the
-  /// caller's rows end.
-  BlockView score(const InstrumentData& data, const double* responses, std::size_t stride, std::size_t first,
-                  std::size_t end, const BatchOutputs& out) noexcept {
-    const std::size_t last = std::min(end, first + block_rows);
-    if (responses != streamed_matrix_ || first < streamed_first_ || first >= streamed_last_)
-      stream_in(responses, stride, first, end);
+  /// Scores the `count` (1 .. block_rows) rows at `rows` (`stride` doubles apart), rows [first,
+  /// first + count) of the batch, straight into the outputs `out` asks for, and into these
+  /// buffers for the rest.
+  BlockView score(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t first,
+                  std::size_t count, const BatchOutputs& out) noexcept {
     double* const scores = buffer_.get() + block_scratch_size(dims_, items_);
     double* const coverages = scores + block_rows * dims_;
     double* const severities = coverages + block_rows * dims_;
     BlockView view;
     view.first = first;
-    view.count = last - first;
+    view.count = count;
     view.dimension_score = out.dimension_scores ? out.dimension_scores + first * dims_ : scores;
     view.dimension_coverage = out.dimension_coverage ? out.dimension_coverage + first * dims_ : coverages;
     view.item_severity = out.item_severities ? out.item_severities + first * items_
                                              : (keep_severities_ ? severities : nullptr);
     view.results = results_;
-    score_block(data, responses + first * stride, stride, view.count, view.dimension_score, view.dimension_coverage,
-                view.item_severity, results_, buffer_.get());
+    score_block(data, rows, stride, count, view.dimension_score, view.dimension_coverage, view.item_severity,
+                results_, buffer_.get());
     return view;
   }
 
  private:
-  /// Rows brought into the cache at once: 96 KiB of a 47-item instrument, well within a second-
-  /// level cache.
-  static constexpr std::size_t stream_rows = 256;
-
-  /// Reads one double from every cache line of rows [first, first + stream_rows) (or to `end`),
-  /// so that the kernel finds them in the cache. The kernel reads a block item by item, across
-  /// its rows: sixteen streams at once, more than the processor's prefetchers follow, and
-  /// software prefetches of the next block arrived too late or not at all (measured: a million
-  /// rows of the default instrument took 113 ms, 67 ms when every row was the same cached one).
-  /// A tight loop of loads over consecutive lines is what the hardware streams at full bandwidth:
-  /// with it the million rows take 88 ms. The loads are volatile so that they are not removed.
-  void stream_in(const double* responses, std::size_t stride, std::size_t first, std::size_t end) noexcept {
-    constexpr std::size_t per_line = 64 / sizeof(double);
-    const std::size_t last = std::min(end, first + stream_rows);
-    for (std::size_t r = first; r < last; ++r) {
-      const volatile double* row = responses + r * stride;
-      for (std::size_t j = 0; j < items_; j += per_line) static_cast<void>(row[j]);
-      static_cast<void>(row[items_ - 1]);  // the row's last line, when it starts mid-line
-    }
-    streamed_matrix_ = responses;
-    streamed_first_ = first;
-    streamed_last_ = last;
-  }
-
   std::size_t dims_;
   std::size_t items_;
   bool keep_severities_;
   std::unique_ptr<double[]> buffer_;
-  /// The rows stream_in read last: [streamed_first_, streamed_last_) of the matrix at
-  /// streamed_matrix_.
-  const double* streamed_matrix_ = nullptr;
-  std::size_t streamed_first_ = 0;
-  std::size_t streamed_last_ = 0;
   RowResult results_[block_rows];
 };
 
@@ -413,30 +493,27 @@ inline std::size_t write_block_outputs(const BatchOutputs& out, const BlockView&
 
 }  // namespace detail
 
-/// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
-/// missing) without allocating per row. A row with an invalid response is not scored: its
-/// outputs are NaN / -1 and its status and error item say why; the other rows go on. `threads`
-/// = 0 uses every hardware thread; results do not depend on it. Throws InvalidArgument when the
-/// matrix does not have one column per item.
-inline BatchSummary score_batch(const Instrument& instrument, ConstRowMatrixView responses, const BatchOutputs& out,
-                                unsigned threads = 1) {
+namespace detail {
+
+/// score_batch's body over `rows` rows, read through the `Rows` each worker gets from
+/// `make_rows` (MatrixRows or ColumnRows).
+template <class MakeRows>
+BatchSummary score_batch_rows(const Instrument& instrument, std::size_t rows, const MakeRows& make_rows,
+                              const BatchOutputs& out, unsigned threads) {
   const auto& data = instrument.data();
   const std::size_t dims = instrument.dimension_count();
   const std::size_t items = instrument.item_count();
-  if (static_cast<std::size_t>(responses.cols()) != items)
-    throw InvalidArgument("responses", "expected " + std::to_string(items) + " columns (one per item of " +
-                                           instrument.id() + "), got " + std::to_string(responses.cols()));
-  const auto rows = static_cast<std::size_t>(responses.rows());
-  const auto stride = static_cast<std::size_t>(responses.outerStride());
-  const unsigned workers = detail::worker_count(threads, rows, 4096);
+  const unsigned workers = worker_count(threads, rows, 4096);
   std::vector<std::size_t> rejected(workers, 0);
 
-  detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
-    detail::BlockBuffers buffers(dims, items, false);
+  parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
+    auto source = make_rows();
+    BlockBuffers buffers(dims, items, false);
     std::size_t bad = 0;
-    for (std::size_t first = begin; first < end; first += detail::block_rows) {
-      const detail::BlockView block = buffers.score(data, responses.data(), stride, first, end, out);
-      bad += detail::write_block_outputs(out, block, dims, items);
+    for (std::size_t first = begin; first < end; first += block_rows) {
+      const std::size_t count = std::min(block_rows, end - first);
+      const double* const block = source.block(first, count, end);
+      bad += write_block_outputs(out, buffers.score(data, block, source.stride(), first, count, out), dims, items);
     }
     rejected[worker] = bad;
   });
@@ -446,6 +523,46 @@ inline BatchSummary score_batch(const Instrument& instrument, ConstRowMatrixView
   for (std::size_t bad : rejected) summary.rejected += bad;
   summary.scored = rows - summary.rejected;
   return summary;
+}
+
+/// Throws InvalidArgument unless a batch's responses have one column per item of `instrument`.
+inline void check_response_columns(const Instrument& instrument, std::size_t columns) {
+  if (columns != instrument.item_count())
+    throw InvalidArgument("responses", "expected " + std::to_string(instrument.item_count()) +
+                                           " columns (one per item of " + instrument.id() + "), got " +
+                                           std::to_string(columns));
+}
+
+/// check_response_columns, and one stride per column when there are strides.
+inline void check_response_columns(const Instrument& instrument, const ConstColumnsView& responses) {
+  check_response_columns(instrument, responses.columns.size());
+  if (!responses.strides.empty() && responses.strides.size() != responses.columns.size())
+    throw InvalidArgument("responses", "expected a stride for each of the " + std::to_string(responses.columns.size()) +
+                                           " columns, got " + std::to_string(responses.strides.size()));
+}
+
+}  // namespace detail
+
+/// Scores a dense matrix of responses (rows = cases, columns = items in instrument order, NaN =
+/// missing) without allocating per row. A row with an invalid response is not scored: its
+/// outputs are NaN / -1 and its status and error item say why; the other rows go on. `threads`
+/// = 0 uses every hardware thread; results do not depend on it. Throws InvalidArgument when the
+/// matrix does not have one column per item.
+inline BatchSummary score_batch(const Instrument& instrument, ConstRowMatrixView responses, const BatchOutputs& out,
+                                unsigned threads = 1) {
+  detail::check_response_columns(instrument, static_cast<std::size_t>(responses.cols()));
+  return detail::score_batch_rows(instrument, static_cast<std::size_t>(responses.rows()),
+                                  [&] { return detail::MatrixRows(responses); }, out, threads);
+}
+
+/// score_batch on responses held column by column (a DataFrame's columns, a column-major array),
+/// read in place: one column per item in instrument order, a null column for an item no row
+/// answers. The same results, to the bit, as the same responses in a row-major matrix.
+inline BatchSummary score_batch(const Instrument& instrument, ConstColumnsView responses, const BatchOutputs& out,
+                                unsigned threads = 1) {
+  detail::check_response_columns(instrument, responses);
+  return detail::score_batch_rows(instrument, responses.rows, [&] { return detail::ColumnRows(responses); }, out,
+                                  threads);
 }
 
 }  // namespace pact
