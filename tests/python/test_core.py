@@ -75,6 +75,102 @@ def test_c_contiguous_float64_is_not_copied_and_other_layouts_are_converted():
     assert pact._pact._matrix_address(ints) != ints.ctypes.data
 
 
+def _same_frames(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Every column equal, floats to the bit (NaN where NaN)."""
+    assert list(a.columns) == list(b.columns) and list(a.index) == list(b.index)
+    for column in a.columns:
+        x, y = a[column], b[column]
+        if x.dtype == np.float64:
+            assert np.array_equal(x.to_numpy().view(np.int64), y.to_numpy().view(np.int64)), column
+        else:
+            pd.testing.assert_series_equal(x, y, check_exact=True)
+
+
+def test_dataframes_and_fortran_arrays_are_read_in_place():
+    inst = pact.Instrument.default()
+    x = reference_scoring.random_responses(MODELS_DIR / "pact-instrument.json", 100, seed=6)
+    fortran = np.asfortranarray(x)
+    step = fortran.strides[1]
+    assert pact._pact._response_addresses(fortran) == [fortran.ctypes.data + j * step for j in range(x.shape[1])]
+    # A frame of separate columns (consolidated by pandas into one block) and one over a
+    # row-major array (its columns are strided views of the array): neither is copied.
+    from pact._data import batch_responses
+
+    for frame in (pd.DataFrame({c: x[:, j].copy() for j, c in enumerate(inst.item_ids)}),
+                  pd.DataFrame(x, columns=inst.item_ids)):
+        columns, _ = batch_responses(frame, inst)
+        assert pact._pact._response_addresses(columns) == [frame[c].to_numpy().ctypes.data for c in inst.item_ids]
+    assert pact._pact._response_addresses(x) == [x.ctypes.data]  # a row-major matrix: read as one
+
+
+@pytest.mark.parametrize("model", [None, False])
+def test_every_input_layout_scores_the_same_bits(model):
+    inst = pact.Instrument.default()
+    x = reference_scoring.random_responses(MODELS_DIR / "pact-instrument.json", 3000, seed=7)
+    months = inst.item_ids.index("tic_months_in_care")
+    x[::7, months] = np.nan  # rows without a risk
+    x[11, inst.item_ids.index("emp_work_status")] = 2.5  # a row the instrument rejects
+    kwargs = {"model": model, "errors": "mark", "threads": 2}
+    expected = pact.score(x, **kwargs)
+    assert expected["error"].notna().sum() == 1
+    frame = pd.DataFrame(x, columns=inst.item_ids)
+    optional = [i for i, required in zip(inst.item_ids, inst.items()["required"]) if not required]
+    dropped = optional[::5]  # item columns a frame may lack: unanswered in every row
+    y = x.copy()
+    y[:, [inst.item_ids.index(i) for i in dropped]] = np.nan
+    without = pact.score(y, **kwargs)
+    mixed = frame.copy()
+    yes_no = [i for i, t in zip(inst.item_ids, inst.items()["type"]) if t == "yes_no"]
+    mixed[yes_no[0]] = mixed[yes_no[0]].astype("Float64")  # a nullable column: converted
+    mixed[yes_no[1]] = mixed[yes_no[1]].map({0.0: "no", 1.0: "sí"})  # words: converted
+    for layout, data, want in [
+        ("fortran", np.asfortranarray(x), expected),
+        ("frame over the array", frame, expected),
+        ("frame of columns", pd.DataFrame({c: x[:, j].copy() for j, c in enumerate(inst.item_ids)}), expected),
+        ("reordered, with another column", frame[list(reversed(frame.columns))].assign(region="norte"), expected),
+        ("mixed dtypes", mixed, expected),
+        ("optional columns absent", frame.drop(columns=dropped), without),
+        ("columns of a wider array", pd.DataFrame(np.hstack([x, x])[:, : x.shape[1]], columns=inst.item_ids), expected),
+    ]:
+        got = pact.score(data, **kwargs)
+        _same_frames(got, want)
+
+
+def test_a_bad_response_in_a_dataframe_names_the_row_label_the_item_and_the_value():
+    inst = pact.Instrument.default()
+    x = reference_scoring.random_responses(MODELS_DIR / "pact-instrument.json", 20, seed=8)
+    x[7, inst.item_ids.index("emp_work_status")] = 9
+    frame = pd.DataFrame(x, columns=inst.item_ids, index=[f"case-{i}" for i in range(20)])
+    with pytest.raises(ValueError, match=r"row 'case-7', item 'emp_work_status': 9 is not one of the options"):
+        pact.score(frame)
+    with pytest.raises(ValueError, match=r"row 'case-7', item 'emp_work_status': 9 is not one of the options"):
+        pact.score(frame, model=False)
+
+
+def test_bad_columns_are_errors_that_say_which_column():
+    model = pact.RiskModel.default()
+    items = len(model.instrument.item_ids)
+    column = np.ones(5)
+    columns = [column] * items
+    with pytest.raises(ValueError, match=r"responses\[3\] has 4 rows, the columns before it 5"):
+        pact._pact.score_risk_batch(model._native, columns[:3] + [np.ones(4)] + columns[4:])
+    with pytest.raises(ValueError, match="at least one column must be an array"):
+        pact._pact.score_batch(model.instrument._native, [None] * items)
+    with pytest.raises(ValueError, match=r"responses\[0\] must be 1-D, got 2"):
+        pact._pact.score_batch(model.instrument._native, [np.ones((5, 2))] + columns[1:])
+    with pytest.raises(ValueError, match=r"responses\[1\] must be 1-D, got 0 dimension"):
+        pact._pact.score_batch(model.instrument._native, [column, 3.0] + columns[2:])
+    with pytest.raises(TypeError, match=r"responses\[1\] cannot be converted to float64"):
+        pact._pact.score_batch(model.instrument._native, [column, np.array(["a"] * 5, dtype=object)] + columns[2:])
+    with pytest.raises(ValueError, match="one column per item"):
+        pact._pact.score_risk_batch(model._native, columns[1:])
+    # Converted columns (integers, a reversed view) score as their float64 copies do.
+    ints = [np.arange(5) % 2 for _ in range(items)]
+    a = pact._pact.score_batch(model.instrument._native, ints)
+    b = pact._pact.score_batch(model.instrument._native, [c.astype(float)[::-1][::-1] for c in ints])
+    np.testing.assert_array_equal(a["status"], b["status"])
+
+
 def test_invalid_response_names_the_row_the_item_and_the_reason():
     inst = pact.Instrument.default()
     x = reference_scoring.random_responses(MODELS_DIR / "pact-instrument.json", 10, seed=1)

@@ -1,4 +1,5 @@
-"""Turning pandas and numpy input into the dense float64 matrices the kernels read."""
+"""Turning pandas and numpy input into the float64 responses the kernels read: dense matrices, or
+columns read in place."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def _column_to_float(column: pd.Series, item_id: str, item_type: str) -> np.ndar
 
     Numbers pass through; yes/no items also accept yes/no words (sí, no, true, false, ...).
     """
+    if column.dtype == np.float64:
+        return column.to_numpy()  # NaN is already the missing answer: a view, not a copy
     if pd.api.types.is_bool_dtype(column):
         return column.astype("float64").to_numpy()
     if pd.api.types.is_numeric_dtype(column):
@@ -56,6 +59,19 @@ def as_frame(data):
     return data
 
 
+def _check_item_columns(data: pd.DataFrame, items: pd.DataFrame, instrument_id: str, one_or_more_cases: bool) -> None:
+    """ValueError for a required item without a column, or (responses given case by case) a key
+    that is no item."""
+    if one_or_more_cases:
+        # Responses given case by case name items only: a key that is no item is a typo.
+        unknown = [str(c) for c in data.columns if c not in items.index]
+        if unknown:
+            raise ValueError(f"not an item of {instrument_id}: {', '.join(unknown)}")
+    missing_required = [i for i in items.index[items["required"]] if i not in data.columns]
+    if missing_required:
+        raise ValueError(f"missing required item column(s): {', '.join(missing_required)}")
+
+
 def response_matrix(data, instrument) -> tuple:
     """(matrix, index): the responses of `data` as a rows x items float64 matrix in instrument
     order, and the row labels to give the results.
@@ -69,14 +85,7 @@ def response_matrix(data, instrument) -> tuple:
     data = as_frame(data)
     if isinstance(data, pd.DataFrame):
         items = instrument.items()
-        if one_or_more_cases:
-            # Responses given case by case name items only: a key that is no item is a typo.
-            unknown = [str(c) for c in data.columns if c not in items.index]
-            if unknown:
-                raise ValueError(f"not an item of {instrument.id}: {', '.join(unknown)}")
-        missing_required = [i for i in items.index[items["required"]] if i not in data.columns]
-        if missing_required:
-            raise ValueError(f"missing required item column(s): {', '.join(missing_required)}")
+        _check_item_columns(data, items, instrument.id, one_or_more_cases)
         matrix = np.full((len(data), len(items)), np.nan)
         for j, (item_id, item_type) in enumerate(zip(items.index, items["type"])):
             if item_id in data.columns:
@@ -93,6 +102,39 @@ def response_matrix(data, instrument) -> tuple:
     if array.dtype != np.float64:
         array = array.astype(np.float64)
     return array, pd.RangeIndex(array.shape[0])
+
+
+def batch_responses(data, instrument) -> tuple:
+    """(responses, index): the responses of `data` as the batch functions take them, with as few
+    copies as the input allows, and the row labels to give the results.
+
+    A DataFrame (or mappings of responses) becomes one float64 column per item in instrument
+    order, None for an item it has no column for: float64 columns are passed as they are (the
+    C++ batch reads them in place, whatever their stride), others are converted column by
+    column. An array goes as it is (the batch reads C- and Fortran-ordered float64 in place).
+    The checks and errors are response_matrix's.
+    """
+    one_or_more_cases = given_case_by_case(data)
+    data = as_frame(data)
+    if not isinstance(data, pd.DataFrame):
+        return response_matrix(data, instrument)
+    items = instrument.items()
+    _check_item_columns(data, items, instrument.id, one_or_more_cases)
+    columns = [
+        _column_to_float(data[item_id], item_id, item_type) if item_id in data.columns else None
+        for item_id, item_type in zip(items.index, items["type"])
+    ]
+    if all(c is None for c in columns) and columns:
+        columns[0] = np.full(len(data), np.nan)  # the row count, for a frame without any item column
+    return columns, data.index
+
+
+def response_value(responses, row: int, item: int) -> float:
+    """One cell of what batch_responses returned."""
+    if isinstance(responses, list):
+        column = responses[item]
+        return float("nan") if column is None else float(column[row])
+    return float(responses[row, item])
 
 
 def group_codes(by, n: int, data=None):

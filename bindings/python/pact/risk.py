@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _pact
-from ._data import case_vector, response_matrix
+from ._data import batch_responses, case_vector
 from .instrument import Instrument
 
 
@@ -211,8 +211,8 @@ class RiskModel:
         row without a risk (rejected by the instrument, or no months in care for a hazard
         model) is NaN and its ``risk_status`` says why.
         """
-        matrix, index = response_matrix(data, self.instrument)
-        out = _pact.score_risk_batch(self._native, matrix, threads, feature_values=True)
+        responses, index = batch_responses(data, self.instrument)
+        out = _pact.score_risk_batch(self._native, responses, threads, feature_values=True)
         frame = pd.DataFrame(out["feature_values"], index=index, columns=self.feature_ids)
         frame["imputed_features"] = out["imputed_features"]
         from .scoring import RISK_STATUSES
@@ -238,8 +238,8 @@ class RiskModel:
             raise ValueError(f"risk model {self.id} is logistic: it answers at its horizon "
                              f"({self.horizon_months} months) only and has no survival curve")
         months = self.horizon_months if months is None else int(months)
-        matrix, index = response_matrix(data, self.instrument)
-        out = _pact.score_risk_batch(self._native, matrix, threads, survival_months=months)
+        responses, index = batch_responses(data, self.instrument)
+        out = _pact.score_risk_batch(self._native, responses, threads, survival_months=months)
         frame = pd.DataFrame(out["survival"], index=index, columns=pd.RangeIndex(1, months + 1, name="month"))
         return frame
 

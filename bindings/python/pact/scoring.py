@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import _pact
-from ._data import response_matrix
+from ._data import batch_responses, response_value
 from .instrument import Instrument
 from .risk import RiskModel
 
@@ -59,10 +59,11 @@ def _risk_problem(model: RiskModel, status: int) -> tuple:
     return None, f"the case's values are too large for risk model {model.id}: its linear predictor overflows"
 
 
-def row_problems(out: dict, instrument: Instrument, model: Optional[RiskModel], matrix, index,
+def row_problems(out: dict, instrument: Instrument, model: Optional[RiskModel], responses, index,
                  risk: bool = True) -> tuple:
     """(rows, message): the rows a batch could not score (with `risk`, also those without a
-    risk), and a function that says why for one of them ("row <label>, item <id>: <reason>")."""
+    risk), and a function that says why for one of them ("row <label>, item <id>: <reason>").
+    `responses` is the matrix or the columns the batch read (see _data.batch_responses)."""
     status = out["status"]
     risk_status = out.get("risk_status") if risk else None
     bad_mask = status != 0
@@ -73,7 +74,8 @@ def row_problems(out: dict, instrument: Instrument, model: Optional[RiskModel], 
     def message(i: int) -> str:
         if status[i] != 0:
             j = int(out["error_item"][i])
-            reason = _pact.describe_response_problem(instrument._native, j, int(status[i]), float(matrix[i, j]))
+            reason = _pact.describe_response_problem(instrument._native, j, int(status[i]),
+                                                     response_value(responses, i, j))
             return f"row {index[i]!r}, item {item_ids[j]!r}: {reason}"
         j, reason = _risk_problem(model, int(risk_status[i]))
         return f"row {index[i]!r}" + (f", item {item_ids[j]!r}" if j is not None else "") + f": {reason}"
@@ -100,8 +102,9 @@ def score(
     ----------
     data : DataFrame, 2-D array, mapping or list of mappings
         A DataFrame with one column per item id (other columns are ignored; NaN or an empty
-        cell is a missing answer), or a rows x items array in instrument order. C-contiguous
-        float64 arrays are read without a copy; other dtypes and layouts are converted once.
+        cell is a missing answer), or a rows x items array in instrument order. float64 data is
+        read without a copy: a DataFrame's float64 item columns, and C- or Fortran-ordered
+        arrays; other dtypes and layouts are converted once.
     instrument : Instrument, optional
         Defaults to the model's instrument, or ``Instrument.default()``.
     model : RiskModel, None, True or False
@@ -148,14 +151,14 @@ def score(
     if errors not in ("raise", "mark"):
         raise ValueError(f"errors must be 'raise' or 'mark', got {errors!r}")
     instrument, model = resolve(instrument, model)
-    matrix, index = response_matrix(data, instrument)
+    responses, index = batch_responses(data, instrument)
     if model is None:
-        out = _pact.score_batch(instrument._native, matrix, threads)
+        out = _pact.score_batch(instrument._native, responses, threads)
     else:
-        out = _pact.score_risk_batch(model._native, matrix, threads)
+        out = _pact.score_risk_batch(model._native, responses, threads)
 
     status = out["status"]
-    bad, message = row_problems(out, instrument, model, matrix, index, risk=False)
+    bad, message = row_problems(out, instrument, model, responses, index, risk=False)
     messages = None
     if len(bad):
         if errors == "raise":

@@ -15,7 +15,7 @@ def row_problems(
     out: dict[str, Any],
     instrument: Instrument,
     model: Optional[RiskModel],
-    matrix: np.ndarray,
+    responses: np.ndarray | list[Optional[np.ndarray]],
     index: pd.Index,
     risk: bool = ...,
 ) -> tuple[np.ndarray, Callable[[int], str]]: ...

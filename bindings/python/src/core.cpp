@@ -216,7 +216,7 @@ void bind_scoring(py::module_& m) {
   m.def(
       "score_batch",
       [](const pact::Instrument& instrument, const py::object& responses, unsigned threads) {
-        const MatrixArg x = matrix_arg(responses, "responses");
+        const ResponsesArg x = responses_arg(responses, "responses");
         if (static_cast<std::size_t>(x.cols) != instrument.item_count())
           throw py::value_error("responses must have one column per item of " + instrument.id() + " (" +
                                 std::to_string(instrument.item_count()) + "), got " + std::to_string(x.cols));
@@ -243,7 +243,7 @@ void bind_scoring(py::module_& m) {
         pact::BatchSummary summary;
         {
           py::gil_scoped_release release;
-          summary = pact::score_batch(instrument, x.view(), out, threads);
+          summary = x.visit([&](const auto& view) { return pact::score_batch(instrument, view, out, threads); });
         }
         py::dict d;
         d["dimension_scores"] = scores;
@@ -271,7 +271,7 @@ void bind_scoring(py::module_& m) {
       [](const pact::Instrument& instrument, const py::object& responses, unsigned threads, int repeats,
          const std::string& clock_name) {
         const TimingClock clock(clock_name, threads);
-        const MatrixArg x = matrix_arg(responses, "responses");
+        const ResponsesArg x = responses_arg(responses, "responses");
         if (static_cast<std::size_t>(x.cols) != instrument.item_count())
           throw py::value_error("responses must have one column per item of " + instrument.id());
         const auto rows = static_cast<std::size_t>(x.rows), dims = instrument.dimension_count();
@@ -292,7 +292,7 @@ void bind_scoring(py::module_& m) {
         py::gil_scoped_release release;
         for (int r = 0; r < repeats; ++r) {
           const double start = clock.seconds();
-          pact::score_batch(instrument, x.view(), out, threads);
+          x.visit([&](const auto& view) { return pact::score_batch(instrument, view, out, threads); });
           seconds.push_back(clock.seconds() - start);
         }
         return seconds;
@@ -354,6 +354,17 @@ void bind_scoring(py::module_& m) {
   m.def("_matrix_address", [](const py::object& a) {
     const MatrixArg x = matrix_arg(a, "array");
     return reinterpret_cast<std::uintptr_t>(x.data);
+  });
+
+  // For the zero-copy tests of the batch functions' responses: the addresses the batch would
+  // read, one per column (0 for a column no row answers) when it reads columns, else the
+  // matrix's alone.
+  m.def("_response_addresses", [](const py::object& responses) {
+    const ResponsesArg x = responses_arg(responses, "responses");
+    std::vector<std::uintptr_t> addresses;
+    if (!x.by_columns) addresses.push_back(reinterpret_cast<std::uintptr_t>(x.matrix.data));
+    for (const double* column : x.columns) addresses.push_back(reinterpret_cast<std::uintptr_t>(column));
+    return addresses;
   });
 
   // The memory-bandwidth baseline of benchmarks/compare.py: one thread reading every byte of the

@@ -153,7 +153,7 @@ struct RiskBatchArrays {
   }
 };
 
-void check_columns(const pact::RiskModel& model, const MatrixArg& x) {
+void check_columns(const pact::RiskModel& model, const ResponsesArg& x) {
   const auto& instrument = model.instrument();
   if (static_cast<std::size_t>(x.cols) != instrument.item_count())
     throw py::value_error("responses must have one column per item of " + instrument.id() + " (" +
@@ -238,14 +238,14 @@ void bind_risk(py::module_& m) {
       "score_risk_batch",
       [](const pact::RiskModel& model, const py::object& responses, unsigned threads, bool with_features,
          int survival_months) {
-        const MatrixArg x = matrix_arg(responses, "responses");
+        const ResponsesArg x = responses_arg(responses, "responses");
         check_columns(model, x);
         RiskBatchArrays a(model, x.rows, with_features, survival_months);
         const pact::RiskBatchOutputs out = a.outputs(with_features, survival_months);
         pact::BatchSummary summary;
         {
           py::gil_scoped_release release;
-          summary = pact::score_risk_batch(model, x.view(), out, threads);
+          summary = x.visit([&](const auto& view) { return pact::score_risk_batch(model, view, out, threads); });
         }
         py::dict d;
         d["dimension_scores"] = a.scores;
@@ -280,7 +280,7 @@ void bind_risk(py::module_& m) {
       [](const pact::RiskModel& model, const py::object& responses, unsigned threads, int repeats,
          const std::string& clock_name) {
         const TimingClock clock(clock_name, threads);
-        const MatrixArg x = matrix_arg(responses, "responses");
+        const ResponsesArg x = responses_arg(responses, "responses");
         check_columns(model, x);
         RiskBatchArrays a(model, x.rows, false, 0);
         const pact::RiskBatchOutputs out = a.outputs(false, 0);
@@ -288,7 +288,7 @@ void bind_risk(py::module_& m) {
         py::gil_scoped_release release;
         for (int r = 0; r < repeats; ++r) {
           const double start = clock.seconds();
-          pact::score_risk_batch(model, x.view(), out, threads);
+          x.visit([&](const auto& view) { return pact::score_risk_batch(model, view, out, threads); });
           seconds.push_back(clock.seconds() - start);
         }
         return seconds;
