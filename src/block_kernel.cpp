@@ -415,10 +415,9 @@ PACT_AVX512 __mmask8 add_item(const InstrumentData& data, std::size_t j, __m512d
   return static_cast<__mmask8>(item.required ? ~rule.counted : ~(rule.counted | absent));
 }
 
-/// Items [j, j + 8) of the eight rows at `p` (`stride` apart), one vector per item.
-PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) noexcept {
-  __m512d a[8], b[8], c[8];
-  for (std::size_t r = 0; r < 8; ++r) a[r] = _mm512_loadu_pd(p + r * stride);
+/// The 8 x 8 doubles of `a` (a vector per row) transposed into `item` (a vector per column).
+PACT_AVX512 void transpose(const __m512d* a, __m512d* item) noexcept {
+  __m512d b[8], c[8];
   for (std::size_t r = 0; r < 8; r += 2) {  // rows in pairs: even items, odd items
     b[r] = _mm512_unpacklo_pd(a[r], a[r + 1]);
     b[r + 1] = _mm512_unpackhi_pd(a[r], a[r + 1]);
@@ -434,6 +433,13 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
     item[k] = _mm512_shuffle_f64x2(c[k], c[k + 4], 0x44);
     item[k + 4] = _mm512_shuffle_f64x2(c[k], c[k + 4], 0xee);
   }
+}
+
+/// Items [j, j + 8) of the eight rows at `p` (`stride` apart), one vector per item.
+PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) noexcept {
+  __m512d a[8];
+  for (std::size_t r = 0; r < 8; ++r) a[r] = _mm512_loadu_pd(p + r * stride);
+  transpose(a, item);
 }
 
 }  // namespace avx512
@@ -482,6 +488,23 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
   score_block_impl<add_items_avx512>(data, rows, stride, count, dimension_score, dimension_coverage, item_severity,
                                      results, scratch);
 }
+/// gather_block for AVX-512: eight columns at a time, each block of eight rows by eight columns
+/// loaded a column to a vector and transposed in registers into rows; the last columns, fewer
+/// than eight, value by value.
+[[gnu::target("avx512f,avx512dq")]] void gather_block_avx512(const double* const* columns, std::size_t items,
+                                                             double* block) noexcept {
+  using avx512::width;
+  std::size_t j = 0;
+  for (; j + width <= items; j += width)
+    for (std::size_t r0 = 0; r0 < lanes; r0 += width) {
+      __m512d column[width], row[width];
+      for (std::size_t c = 0; c < width; ++c) column[c] = _mm512_loadu_pd(columns[j + c] + r0);
+      avx512::transpose(column, row);
+      for (std::size_t r = 0; r < width; ++r) _mm512_storeu_pd(block + (r0 + r) * items + j, row[r]);
+    }
+  for (; j < items; ++j)
+    for (std::size_t r = 0; r < lanes; ++r) block[r * items + j] = columns[j][r];
+}
 #endif
 
 #else  // a compiler without vector extensions: score_row, row by row
@@ -516,6 +539,18 @@ void score_block(const InstrumentData& data, const double* rows, std::size_t str
                  double* scratch) noexcept {
   static const BlockKernel kernel = block_kernel_variants().front().kernel;
   kernel(data, rows, stride, count, dimension_score, dimension_coverage, item_severity, results, scratch);
+}
+
+void gather_block(const double* const* columns, std::size_t items, double* block) noexcept {
+#ifdef PACT_BLOCK_KERNEL_X86
+  static const bool wide = runs_avx512();
+  if (wide) {
+    gather_block_avx512(columns, items, block);
+    return;
+  }
+#endif
+  for (std::size_t j = 0; j < items; ++j)
+    for (std::size_t r = 0; r < block_rows; ++r) block[r * items + j] = columns[j][r];
 }
 
 }  // namespace pact::detail

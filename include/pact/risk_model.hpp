@@ -784,11 +784,13 @@ inline BatchSummary score_risk_batch(const RiskModel& model, ConstRowMatrixView 
 
 /// score_risk_batch on responses held column by column (a DataFrame's columns, a column-major
 /// array), read in place: one column per item in instrument order, a null column for an item no
-/// row answers. The same results, to the bit, as the same responses in a row-major matrix.
+/// row answers. The same results, to the bit, as the same responses in a row-major matrix;
+/// columns that are the consecutive columns of one row-major matrix are read as that matrix.
 inline BatchSummary score_risk_batch(const RiskModel& model, ConstColumnsView responses, const RiskBatchOutputs& out,
                                      unsigned threads = 1) {
   detail::check_response_columns(model.instrument(), responses);
   detail::check_risk_batch_outputs(model, out);
+  if (const auto matrix = detail::as_row_major(responses)) return score_risk_batch(model, *matrix, out, threads);
   return detail::score_risk_batch_rows(model, responses.rows, [&] { return detail::ColumnRows(responses); }, out,
                                        threads);
 }

@@ -263,12 +263,45 @@ TEST(ColumnInput, StridedColumnsEqualRowMajor) {
   }
   const auto matrix = pact::view_rows(rows.data(), static_cast<std::ptrdiff_t>(n),
                                       static_cast<std::ptrdiff_t>(items), static_cast<std::ptrdiff_t>(items));
+  // And every column read in place, which is the matrix itself.
+  std::vector<const double*> in_place(items);
+  const std::vector<std::size_t> row_strides(items, items);
+  for (std::size_t j = 0; j < items; ++j) in_place[j] = rows.data() + j;
   for (unsigned threads : {1u, 2u}) {
-    RiskOutputs from_rows(model, n), from_columns(model, n);
+    RiskOutputs from_rows(model, n), from_columns(model, n), from_matrix_columns(model, n);
     pact::score_risk_batch(model, matrix, from_rows.outputs(), threads);
     pact::score_risk_batch(model, pact::ConstColumnsView{columns, n, strides}, from_columns.outputs(), threads);
+    pact::score_risk_batch(model, pact::ConstColumnsView{in_place, n, row_strides}, from_matrix_columns.outputs(),
+                           threads);
     from_rows.expect_equal(from_columns);
+    from_rows.expect_equal(from_matrix_columns);
   }
+}
+
+TEST(ColumnInput, ColumnsThatAreOneRowMajorMatrixAreReadAsThatMatrix) {
+  const std::size_t n = 5, items = 4, stride = 6;
+  std::vector<double> rows(n * stride);
+  std::vector<const double*> columns{rows.data(), rows.data() + 1, rows.data() + 2, rows.data() + 3};
+  std::vector<std::size_t> strides(items, stride);
+  const auto matrix = pact::detail::as_row_major({columns, n, strides});
+  ASSERT_TRUE(matrix.has_value());
+  EXPECT_EQ(matrix->data(), rows.data());
+  EXPECT_EQ(matrix->rows(), 5);
+  EXPECT_EQ(matrix->cols(), 4);
+  EXPECT_EQ(matrix->outerStride(), 6);
+  // Anything else is gathered column by column.
+  auto reordered = columns;
+  std::swap(reordered[1], reordered[2]);
+  EXPECT_FALSE(pact::detail::as_row_major({reordered, n, strides}));
+  auto with_null = columns;
+  with_null[2] = nullptr;
+  EXPECT_FALSE(pact::detail::as_row_major({with_null, n, strides}));
+  auto mixed = strides;
+  mixed[3] = 1;
+  EXPECT_FALSE(pact::detail::as_row_major({columns, n, mixed}));
+  const std::vector<std::size_t> overlapping(items, 2);  // rows that would overlap: not a matrix
+  EXPECT_FALSE(pact::detail::as_row_major({columns, n, overlapping}));
+  EXPECT_FALSE(pact::detail::as_row_major({columns, n, {}}));  // contiguous columns
 }
 
 TEST(ColumnInput, AMissingRequiredColumnRejectsEveryRowAtThatItem) {
