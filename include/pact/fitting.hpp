@@ -413,10 +413,28 @@ inline std::vector<Dependence> dependent_columns(const Eigen::MatrixXd& G, const
   return found;
 }
 
+/// Eigen sizes the blocks of its matrix products from the processor's cache sizes, which it reads
+/// at run time, and a sum split into blocks of another depth rounds differently: the same fit gave
+/// coefficients that differed in their last bits on an AMD EPYC and on an Intel Xeon (the
+/// recalibration tutorial's model hash changed with the machine). Every fit therefore first pins
+/// Eigen's cache sizes to fixed values, once, so that a fit gives the same bits on every
+/// processor that runs the same build. The values are those Eigen read on the machine the
+/// documentation's figures were computed on. Eigen keeps them in one setting per program (per
+/// shared library, and pact's are built with hidden symbols): a C++ host that links pact
+/// statically and multiplies large Eigen matrices itself gets the same blocking.
+inline void pin_eigen_blocking() noexcept {
+  static const bool pinned = [] {
+    Eigen::setCpuCacheSizes(32 * 1024, 1024 * 1024, 32 * 1024 * 1024);
+    return true;
+  }();
+  static_cast<void>(pinned);
+}
+
 /// The fit on any design with rows(), cols(), load() and linear_predictor().
 template <class Design>
 LogisticFit fit_logistic_design(const Design& X, std::span<const double> y, const FitOptions& options) {
   using Eigen::Index;
+  pin_eigen_blocking();
   using Problem = FitError::Problem;
   const Index n = X.rows();
   const Index p = X.cols();
