@@ -190,8 +190,16 @@ struct LaneRule {
   }
 }
 
-/// score_block, with `AddItems` as the item loop (see add_items).
-template <auto AddItems>
+/// Dimension-major values (dimension d's row r at from[d * lanes + r]) into rows (row r's
+/// dimension d at to[r * dimensions + d]), the first `count` rows.
+void copy_to_rows(const double* from, std::size_t dimensions, std::size_t count, double* to) noexcept {
+  for (std::size_t r = 0; r < count; ++r)
+    for (std::size_t d = 0; d < dimensions; ++d) to[r * dimensions + d] = from[d * lanes + r];
+}
+
+/// score_block, with `AddItems` as the item loop (see add_items) and `CopyToRows` as
+/// copy_to_rows.
+template <auto AddItems, auto CopyToRows = copy_to_rows>
 [[gnu::always_inline]] inline void score_block_impl(const InstrumentData& data, const double* rows, std::size_t stride,
                                                     std::size_t count, double* dimension_score,
                                                     double* dimension_coverage, double* item_severity,
@@ -255,11 +263,8 @@ template <auto AddItems>
       store(dim_weight + r0, coverage);
     }
   }
-  for (std::size_t r = 0; r < count; ++r)
-    for (std::size_t d = 0; d < dimensions; ++d) {
-      dimension_score[r * dimensions + d] = weighted[d * lanes + r];
-      dimension_coverage[r * dimensions + d] = weight[d * lanes + r];
-    }
+  CopyToRows(weighted, dimensions, count, dimension_score);
+  CopyToRows(weight, dimensions, count, dimension_coverage);
 
   for (std::size_t r = 0; r < count; ++r) {
     const std::size_t g = r / width, k = r % width;
@@ -446,6 +451,27 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
 
 #undef PACT_AVX512
 
+/// copy_to_rows for AVX-512: a full block's rows eight dimensions at a time, each eight rows by
+/// eight dimensions transposed in registers; the last dimensions, fewer than eight, value by value.
+[[gnu::target("avx512f,avx512dq")]] void copy_to_rows_avx512(const double* from, std::size_t dimensions,
+                                                             std::size_t count, double* to) noexcept {
+  using avx512::width;
+  if (count != lanes) {
+    copy_to_rows(from, dimensions, count, to);
+    return;
+  }
+  std::size_t d = 0;
+  for (; d + width <= dimensions; d += width)
+    for (std::size_t r0 = 0; r0 < lanes; r0 += width) {
+      __m512d column[width], row[width];
+      for (std::size_t c = 0; c < width; ++c) column[c] = _mm512_loadu_pd(from + (d + c) * lanes + r0);
+      avx512::transpose(column, row);
+      for (std::size_t r = 0; r < width; ++r) _mm512_storeu_pd(to + (r0 + r) * dimensions + d, row[r]);
+    }
+  for (; d < dimensions; ++d)
+    for (std::size_t r = 0; r < lanes; ++r) to[r * dimensions + d] = from[d * lanes + r];
+}
+
 /// add_items for AVX-512 (see there).
 [[gnu::target("avx512f,avx512dq")]] void add_items_avx512(const InstrumentData& data, const double* rows,
                                                           std::size_t stride, std::size_t count, double* weighted,
@@ -485,8 +511,8 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
                                                             double* dimension_score, double* dimension_coverage,
                                                             double* item_severity, RowResult* results,
                                                             double* scratch) noexcept {
-  score_block_impl<add_items_avx512>(data, rows, stride, count, dimension_score, dimension_coverage, item_severity,
-                                     results, scratch);
+  score_block_impl<add_items_avx512, copy_to_rows_avx512>(data, rows, stride, count, dimension_score,
+                                                          dimension_coverage, item_severity, results, scratch);
 }
 /// gather_block for AVX-512: eight columns at a time, each block of eight rows by eight columns
 /// loaded a column to a vector and transposed in registers into rows; the last columns, fewer

@@ -673,6 +673,7 @@ BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, con
     // Per row of a block: the linear predictor (NaN = no risk), the completed months, the probability.
     double block_eta[detail::block_rows], block_probability[detail::block_rows];
     int block_t0[detail::block_rows];
+    std::int32_t block_band[detail::block_rows];
     std::size_t bad = 0;
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
       const std::size_t count = std::min(detail::block_rows, end - first);
@@ -735,10 +736,11 @@ BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, con
       }
       if (!out.probability && !out.band) continue;
       probabilities.compute(block.count, block_eta, block_t0, block_probability);
+      if (out.band) detail::bands_of(m, block.count, block_probability, block_band);
       for (std::size_t k = 0; k < block.count; ++k) {
         const bool scored = !std::isnan(block_eta[k]);
         if (out.probability) out.probability[first + k] = scored ? block_probability[k] : nan;
-        if (out.band) out.band[first + k] = scored ? detail::band_of(m, block_probability[k]) : -1;
+        if (out.band) out.band[first + k] = scored ? block_band[k] : -1;
       }
     }
     rejected[worker] = bad;

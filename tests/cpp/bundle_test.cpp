@@ -116,6 +116,7 @@ void expect_same_model(const pact::RiskModel& loaded, const pact::RiskModel& ori
   const auto& b = original.data().hazard_segments;
   EXPECT_EQ(a.first, b.first);
   EXPECT_EQ(a.band, b.band);
+  EXPECT_EQ(a.coefficient, b.coefficient);
   EXPECT_EQ(a.months, b.months);
   EXPECT_EQ(a.last_band, b.last_band);
   EXPECT_EQ(a.widest, b.widest);

@@ -19,13 +19,15 @@
 namespace pact::detail {
 
 /// The hazard form's baseline bands over the horizon, as hazard_survival walks them, for every
-/// t0: each segment a band and the months of the horizon in it. t0 before the last band's start
-/// has its segments from first[t0] to first[t0 + 1]; every later t0 has the one segment
-/// `last_band` (the horizon within the last band).
+/// t0: each segment a band, its baseline coefficient and the months of the horizon in it. t0
+/// before the last band's start has its segments from first[t0] to first[t0 + 1]; every later t0
+/// has the one segment `last_band` (the horizon within the last band). `widest` segments of zero
+/// months follow the last, so that any t0's first `widest` segments can be read without a test.
 struct HazardSegments {
   std::vector<std::size_t> first;
   std::vector<std::size_t> band;
-  std::vector<int> months;
+  std::vector<double> coefficient;  ///< the band's baseline coefficient a
+  std::vector<double> months;       ///< whole months
   std::size_t last_band = 0;
   std::size_t widest = 1;  ///< the most segments of any t0
 };
@@ -196,7 +198,10 @@ inline double chronicity_probability(const RiskModelData& m, double eta, int t0)
 class ProbabilityBlock {
  public:
   explicit ProbabilityBlock(const RiskModelData& m)
-      : m_(m), rate_(m.form == RiskForm::discrete_hazard ? block_rows * m.hazard_segments.widest : 0) {}
+      // Room for every case's widest run of segments written from its place, and for rounding
+      // the count up to whole vectors.
+      : m_(m),
+        rate_(m.form == RiskForm::discrete_hazard ? (block_rows + 1) * m.hazard_segments.widest + vector_doubles : 0) {}
 
   void compute(std::size_t count, const double* eta, const int* t0, double* p) noexcept {
     if (m_.form == RiskForm::logistic) {
@@ -208,23 +213,37 @@ class ProbabilityBlock {
     }
     // hazard_survival at the model's horizon: every case's softplus arguments a + eta, then every
     // softplus at once, then each case's cumulative hazard summed in hazard_survival's order, then
-    // every exponential at once.
+    // every exponential at once. The loops over a case's segments run `widest` times whatever
+    // the case's count (which varies from case to case and would mispredict as a branch): a case
+    // writes arguments past its own, which the next case overwrites, and adds +0.0 for segments
+    // not its own, which changes no sum (a cumulative hazard is never -0.0).
     const HazardSegments& segments = m_.hazard_segments;
+    const std::size_t widest = segments.widest;
+    const std::size_t listed = segments.first.size() - 1;  // the t0 with segments of their own
     std::size_t n = 0;
     for (std::size_t i = 0; i < count; ++i) {
       const auto t = static_cast<std::size_t>(t0[i]);
-      const bool listed = t + 1 < segments.first.size();
-      const std::size_t begin = listed ? segments.first[t] : segments.last_band;
-      const std::size_t end = listed ? segments.first[t + 1] : segments.last_band + 1;
-      case_segments_[i] = {begin, end};
-      for (std::size_t s = begin; s < end; ++s) rate_[n++] = m_.baseline[segments.band[s]].coefficient + eta[i];
+      const bool own = t < listed;
+      const std::size_t begin = own ? segments.first[t] : segments.last_band;
+      const std::size_t end = own ? segments.first[t + 1] : segments.last_band + 1;
+      case_begin_[i] = begin;
+      case_count_[i] = end - begin;
+      case_rate_[i] = n;
+      for (std::size_t s = 0; s < widest; ++s) rate_[n + s] = segments.coefficient[begin + s] + eta[i];
+      n += end - begin;
     }
-    vmath::softplus(rate_.data(), rate_.data(), n);
-    const double* rate = rate_.data();
+    // Whole vectors: the array form then needs no scalar calls for a remainder.
+    const std::size_t padded = (n + vector_doubles - 1) / vector_doubles * vector_doubles;
+    std::fill(rate_.begin() + static_cast<std::ptrdiff_t>(n), rate_.begin() + static_cast<std::ptrdiff_t>(padded), 0.0);
+    vmath::softplus(rate_.data(), rate_.data(), padded);
     for (std::size_t i = 0; i < count; ++i) {
+      const double* const rate = rate_.data() + case_rate_[i];
+      const double* const months = segments.months.data() + case_begin_[i];
       double cumulative = 0.0;
-      for (std::size_t s = case_segments_[i].first; s < case_segments_[i].second; ++s)
-        cumulative = cumulative + static_cast<double>(segments.months[s]) * *rate++;
+      for (std::size_t s = 0; s < widest; ++s) {
+        const double term = months[s] * rate[s];
+        cumulative = cumulative + (s < case_count_[i] ? term : 0.0);
+      }
       p[i] = -cumulative;
     }
     vmath::exp(p, p, count);
@@ -232,8 +251,13 @@ class ProbabilityBlock {
 
  private:
   const RiskModelData& m_;
+  /// The most doubles in a vector of any variant of vmath's array forms.
+  static constexpr std::size_t vector_doubles = 8;
   std::vector<double> rate_;  // per case and segment: a + eta, then softplus(a + eta)
-  std::pair<std::size_t, std::size_t> case_segments_[block_rows];  // per case: its segments
+  // Per case: its first segment, its count of segments, and its first argument in rate_.
+  std::size_t case_begin_[block_rows];
+  std::size_t case_count_[block_rows];
+  std::size_t case_rate_[block_rows];
 };
 
 /// Fills the fields of a model that are derived from the rest (uses_item_severity, log_features,
@@ -255,6 +279,7 @@ inline void derive_model_data(RiskModelData& m) {
     segments.first.push_back(segments.band.size());
     for_each_horizon_band(m, t0, horizon, [&](std::size_t band, int months) {
       segments.band.push_back(band);
+      segments.coefficient.push_back(m.baseline[band].coefficient);
       segments.months.push_back(months);
     });
     segments.widest = std::max(segments.widest, segments.band.size() - segments.first.back());
@@ -262,7 +287,11 @@ inline void derive_model_data(RiskModelData& m) {
   segments.first.push_back(segments.band.size());
   segments.last_band = segments.band.size();
   segments.band.push_back(last);
+  segments.coefficient.push_back(m.baseline[last].coefficient);
   segments.months.push_back(horizon);
+  segments.band.insert(segments.band.end(), segments.widest, last);
+  segments.coefficient.insert(segments.coefficient.end(), segments.widest, 0.0);
+  segments.months.insert(segments.months.end(), segments.widest, 0.0);
 }
 
 /// The band of a probability: the last band whose min_probability is at most p; -1 for NaN.
@@ -272,6 +301,17 @@ inline std::int32_t band_of(const RiskModelData& m, double p) noexcept {
   for (std::size_t b = 1; b < m.bands.size(); ++b)
     if (p >= m.bands[b].min_probability) band = static_cast<std::int32_t>(b);
   return band;
+}
+
+/// band_of for `count` probabilities at once, band by band across them: loops the compiler
+/// vectorises, where band_of per case is a chain of compares.
+inline void bands_of(const RiskModelData& m, std::size_t count, const double* p, std::int32_t* band) noexcept {
+  for (std::size_t i = 0; i < count; ++i) band[i] = std::isnan(p[i]) ? -1 : 0;
+  for (std::size_t b = 1; b < m.bands.size(); ++b) {
+    const double floor = m.bands[b].min_probability;
+    const auto index = static_cast<std::int32_t>(b);
+    for (std::size_t i = 0; i < count; ++i) band[i] = p[i] >= floor ? index : band[i];
+  }
 }
 
 }  // namespace pact::detail
