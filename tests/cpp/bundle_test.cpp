@@ -115,7 +115,6 @@ void expect_same_model(const pact::RiskModel& loaded, const pact::RiskModel& ori
   const auto& a = loaded.data().hazard_segments;
   const auto& b = original.data().hazard_segments;
   EXPECT_EQ(a.first, b.first);
-  EXPECT_EQ(a.band, b.band);
   EXPECT_EQ(a.coefficient, b.coefficient);
   EXPECT_EQ(a.months, b.months);
   EXPECT_EQ(a.last_band, b.last_band);

@@ -19,13 +19,12 @@
 namespace pact::detail {
 
 /// The hazard form's baseline bands over the horizon, as hazard_survival walks them, for every
-/// t0: each segment a band, its baseline coefficient and the months of the horizon in it. t0
+/// t0: each segment a band's baseline coefficient and the months of the horizon in the band. t0
 /// before the last band's start has its segments from first[t0] to first[t0 + 1]; every later t0
 /// has the one segment `last_band` (the horizon within the last band). `widest` segments of zero
 /// months follow the last, so that any t0's first `widest` segments can be read without a test.
 struct HazardSegments {
   std::vector<std::size_t> first;
-  std::vector<std::size_t> band;
   std::vector<double> coefficient;  ///< the band's baseline coefficient a
   std::vector<double> months;       ///< whole months
   std::size_t last_band = 0;
@@ -276,35 +275,23 @@ inline void derive_model_data(RiskModelData& m) {
   const std::size_t last = m.baseline.size() - 1;
   const int before_last = m.baseline[last].from_month - 1;
   for (int t0 = 0; t0 < before_last; ++t0) {
-    segments.first.push_back(segments.band.size());
+    segments.first.push_back(segments.coefficient.size());
     for_each_horizon_band(m, t0, horizon, [&](std::size_t band, int months) {
-      segments.band.push_back(band);
       segments.coefficient.push_back(m.baseline[band].coefficient);
       segments.months.push_back(months);
     });
-    segments.widest = std::max(segments.widest, segments.band.size() - segments.first.back());
+    segments.widest = std::max(segments.widest, segments.coefficient.size() - segments.first.back());
   }
-  segments.first.push_back(segments.band.size());
-  segments.last_band = segments.band.size();
-  segments.band.push_back(last);
+  segments.first.push_back(segments.coefficient.size());
+  segments.last_band = segments.coefficient.size();
   segments.coefficient.push_back(m.baseline[last].coefficient);
   segments.months.push_back(horizon);
-  segments.band.insert(segments.band.end(), segments.widest, last);
   segments.coefficient.insert(segments.coefficient.end(), segments.widest, 0.0);
   segments.months.insert(segments.months.end(), segments.widest, 0.0);
 }
 
-/// The band of a probability: the last band whose min_probability is at most p; -1 for NaN.
-inline std::int32_t band_of(const RiskModelData& m, double p) noexcept {
-  if (std::isnan(p)) return -1;
-  std::int32_t band = 0;
-  for (std::size_t b = 1; b < m.bands.size(); ++b)
-    if (p >= m.bands[b].min_probability) band = static_cast<std::int32_t>(b);
-  return band;
-}
-
-/// band_of for `count` probabilities at once, band by band across them: loops the compiler
-/// vectorises, where band_of per case is a chain of compares.
+/// The band of each of `count` probabilities: the last band whose min_probability is at most p;
+/// -1 for NaN. Band by band across them, loops the compiler vectorises for a batch's block.
 inline void bands_of(const RiskModelData& m, std::size_t count, const double* p, std::int32_t* band) noexcept {
   for (std::size_t i = 0; i < count; ++i) band[i] = std::isnan(p[i]) ? -1 : 0;
   for (std::size_t b = 1; b < m.bands.size(); ++b) {
@@ -312,6 +299,13 @@ inline void bands_of(const RiskModelData& m, std::size_t count, const double* p,
     const auto index = static_cast<std::int32_t>(b);
     for (std::size_t i = 0; i < count; ++i) band[i] = p[i] >= floor ? index : band[i];
   }
+}
+
+/// The band of one probability (see bands_of).
+inline std::int32_t band_of(const RiskModelData& m, double p) noexcept {
+  std::int32_t band = -1;
+  bands_of(m, 1, &p, &band);
+  return band;
 }
 
 }  // namespace pact::detail
