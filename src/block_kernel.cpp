@@ -211,11 +211,16 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
   double* const weight = scratch + dimensions * lanes;
   // A block costs the same however few of its rows are real: under half a block (a host's single
   // case, the end of a batch), score_row row by row is faster, and gives the same bits.
+  // Where score_row writes the coverages no one asked for: the room of the padded rows below,
+  // unused by then.
+  double* const spare_coverage = weight + dimensions * lanes;
+  const auto coverage_of_row = [&](std::size_t r) {
+    return dimension_coverage ? dimension_coverage + r * dimensions : spare_coverage;
+  };
   if (count < lanes / 2) {
     for (std::size_t r = 0; r < count; ++r)
-      results[r] = score_row(data, rows + r * stride, dimension_score + r * dimensions,
-                             dimension_coverage + r * dimensions, item_severity ? item_severity + r * items : nullptr,
-                             weighted, weight);
+      results[r] = score_row(data, rows + r * stride, dimension_score + r * dimensions, coverage_of_row(r),
+                             item_severity ? item_severity + r * items : nullptr, weighted, weight);
     return;
   }
   std::fill(scratch, scratch + 2 * dimensions * lanes, 0.0);
@@ -244,15 +249,16 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
   for (std::size_t d = 0; d < dimensions; ++d) {
     const Dimension& dim = data.dimensions[d];
     const vd weight_sum = splat(data.dimension_weight_sum[d]);
+    const vd least_covering_weight = splat(data.least_covering_weight[d]);
     const vd normalized_weight = splat(dim.normalized_weight);
     double* const dim_weighted = weighted + d * lanes;
     double* const dim_weight = weight + d * lanes;
     for (std::size_t g = 0; g < groups; ++g) {
       const std::size_t r0 = g * width;
       const vd w = load(dim_weight + r0);
-      const vd coverage = w / weight_sum;
       const vi answered = w > splat(0.0);
-      const vi scored = answered & (coverage + splat(coverage_slack) >= splat(dim.min_coverage));
+      // finish_row's coverage test, without the division (see least_covering_weight).
+      const vi scored = answered & (w >= least_covering_weight);
       const vd score = load(dim_weighted + r0) / select(answered, w, splat(1.0));
       const vi deprived = scored & (score >= splat(dim.deprivation_cutoff));
       scored_weight[g] += select(scored, normalized_weight, splat(0.0));
@@ -260,20 +266,19 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
       deprivation_score[g] += select(deprived, normalized_weight, splat(0.0));
       deprived_count[g] -= deprived;  // a set mask is -1
       store(dim_weighted + r0, select(scored, score, splat(nan)));
-      store(dim_weight + r0, coverage);
+      if (dimension_coverage) store(dim_weight + r0, w / weight_sum);
     }
   }
   CopyToRows(weighted, dimensions, count, dimension_score);
-  CopyToRows(weight, dimensions, count, dimension_coverage);
+  if (dimension_coverage) CopyToRows(weight, dimensions, count, dimension_coverage);
 
   for (std::size_t r = 0; r < count; ++r) {
     const std::size_t g = r / width, k = r % width;
     RowResult& result = results[r];
     if (invalid[r]) {
       // The sums are no longer needed: score_row may use them as its scratch.
-      result = score_row(data, first_row + r * row_stride, dimension_score + r * dimensions,
-                         dimension_coverage + r * dimensions, item_severity ? item_severity + r * items : nullptr,
-                         weighted, weight);
+      result = score_row(data, first_row + r * row_stride, dimension_score + r * dimensions, coverage_of_row(r),
+                         item_severity ? item_severity + r * items : nullptr, weighted, weight);
       continue;
     }
     result = RowResult{};
@@ -542,8 +547,8 @@ void score_block_baseline(const InstrumentData& data, const double* rows, std::s
   const std::size_t items = data.compiled.size();
   for (std::size_t r = 0; r < count; ++r)
     results[r] = score_row(data, rows + r * stride, dimension_score + r * dimensions,
-                           dimension_coverage + r * dimensions, item_severity ? item_severity + r * items : nullptr,
-                           scratch, scratch + dimensions);
+                           dimension_coverage ? dimension_coverage + r * dimensions : scratch + 2 * dimensions,
+                           item_severity ? item_severity + r * items : nullptr, scratch, scratch + dimensions);
 }
 
 #endif

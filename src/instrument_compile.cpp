@@ -1,12 +1,30 @@
 #include "instrument_compile.hpp"
 
+#include "pact/scoring.hpp"
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 
 namespace pact::detail {
+
+double least_covering_weight(double weight_sum, double min_coverage) noexcept {
+  const auto passes = [&](double w) { return w / weight_sum + coverage_slack >= min_coverage; };
+  if (passes(0.0)) return 0.0;
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  if (!passes(infinity)) return std::numeric_limits<double>::quiet_NaN();
+  // Non-negative doubles are ordered as their bit patterns: bisect those, failing at `low` and
+  // passing at `high`.
+  auto low = std::bit_cast<std::uint64_t>(0.0), high = std::bit_cast<std::uint64_t>(infinity);
+  while (high - low > 1) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    (passes(std::bit_cast<double>(middle)) ? high : low) = middle;
+  }
+  return std::bit_cast<double>(high);
+}
 
 void compile_instrument(InstrumentData& d) {
   double total = 0.0;
@@ -20,6 +38,9 @@ void compile_instrument(InstrumentData& d) {
     d.dimensions[d.items[j].dimension].items.push_back(j);
     d.dimension_weight_sum[d.items[j].dimension] += d.items[j].weight;
   }
+  d.least_covering_weight.clear();
+  for (std::size_t k = 0; k < d.dimensions.size(); ++k)
+    d.least_covering_weight.push_back(least_covering_weight(d.dimension_weight_sum[k], d.dimensions[k].min_coverage));
   d.compiled.clear();
   d.severity_table.clear();
   for (std::size_t j = 0; j < d.items.size(); ++j) {

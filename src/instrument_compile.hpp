@@ -16,9 +16,14 @@ inline constexpr int max_option_span = 1000;
 /// (CompiledItem::lookup_size); wider counts are evaluated on their curve.
 inline constexpr double max_count_lookup = 1024;
 
+/// The least w >= 0 for which `w / weight_sum + coverage_slack >= min_coverage` holds in doubles;
+/// NaN when none does. Each step of the test rounds monotonically, so it holds for every w from
+/// this one up and for none below (InstrumentData::least_covering_weight).
+double least_covering_weight(double weight_sum, double min_coverage) noexcept;
+
 /// Fills the derived data of `data` from its authored data: each dimension's normalized weight
 /// and item list, each item's weight in its dimension, the compiled items, the lookup
-/// tables, the dimension weight sums and the sorted id indexes (any previous derived data is
+/// tables, the dimension weight sums and least covering weights, and the sorted id indexes (any previous derived data is
 /// replaced). Requires authored data the loaders have validated: at least one dimension, every
 /// item's dimension in range, every dimension with at least one item, finite positive weights,
 /// ordinal items with at least one option and codes within max_option_span.

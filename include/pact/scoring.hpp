@@ -168,13 +168,13 @@ constexpr std::size_t block_scratch_size(std::size_t dimensions, std::size_t ite
 /// operations as score_row's, so the two give the same bits (tests/cpp/block_kernel_test.cpp).
 ///
 /// Scores `count` (1 .. block_rows) rows, the first at `rows` and the next ones `stride` doubles
-/// apart. Writes each row's dimension scores and coverages (one row of dimensions per case) and,
-/// when `item_severity` is not null, its item severities (one row of items per case), and its
-/// RowResult. A row with an invalid response gets the status and item score_row reports (the
-/// first invalid item in instrument order) and a RowResult with nothing scored; its other
-/// outputs are unspecified, for the caller to overwrite. `scratch` holds
-/// block_scratch_size(dimensions, items) doubles. Uses the widest vector instructions the processor
-/// offers, chosen once; the results do not depend on the choice.
+/// apart. Writes each row's dimension scores (one row of dimensions per case), its coverages
+/// (likewise) when `dimension_coverage` is not null, its item severities (one row of items per
+/// case) when `item_severity` is not null, and its RowResult. A row with an invalid response gets
+/// the status and item score_row reports (the first invalid item in instrument order) and a
+/// RowResult with nothing scored; its other outputs are unspecified, for the caller to
+/// overwrite. `scratch` holds block_scratch_size(dimensions, items) doubles. Uses the widest
+/// vector instructions the processor offers, chosen once; the results do not depend on the choice.
 void score_block(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t count,
                  double* dimension_score, double* dimension_coverage, double* item_severity, RowResult* results,
                  double* scratch) noexcept;
@@ -311,7 +311,7 @@ struct BlockView {
   std::size_t first = 0;
   std::size_t count = 0;
   double* dimension_score = nullptr;
-  double* dimension_coverage = nullptr;
+  double* dimension_coverage = nullptr;  ///< null unless the outputs ask for the coverages
   double* item_severity = nullptr;
   const RowResult* results = nullptr;
 };
@@ -445,8 +445,7 @@ class BlockBuffers {
         keep_severities_(keep_severities),
         // Left uninitialised: everything is written before it is read, and a host scoring one
         // case at a time should not pay for clearing a whole block's buffers.
-        buffer_(new double[block_scratch_size(dims, items) +
-                           block_rows * (2 * dims + (keep_severities ? items : 0))]) {}
+        buffer_(new double[block_scratch_size(dims, items) + block_rows * (dims + (keep_severities ? items : 0))]) {}
 
   /// Scores the `count` (1 .. block_rows) rows at `rows` (`stride` doubles apart), rows [first,
   /// first + count) of the batch, straight into the outputs `out` asks for, and into these
@@ -454,13 +453,12 @@ class BlockBuffers {
   BlockView score(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t first,
                   std::size_t count, const BatchOutputs& out) noexcept {
     double* const scores = buffer_.get() + block_scratch_size(dims_, items_);
-    double* const coverages = scores + block_rows * dims_;
-    double* const severities = coverages + block_rows * dims_;
+    double* const severities = scores + block_rows * dims_;
     BlockView view;
     view.first = first;
     view.count = count;
     view.dimension_score = out.dimension_scores ? out.dimension_scores + first * dims_ : scores;
-    view.dimension_coverage = out.dimension_coverage ? out.dimension_coverage + first * dims_ : coverages;
+    view.dimension_coverage = out.dimension_coverage ? out.dimension_coverage + first * dims_ : nullptr;
     view.item_severity = out.item_severities ? out.item_severities + first * items_
                                              : (keep_severities_ ? severities : nullptr);
     view.results = results_;

@@ -3,6 +3,7 @@
 // of item, on short blocks and padded strides, and on an instrument with long scales, long curves,
 // and counts on each of the kernel's two paths (looked up in a table, or evaluated on the curve).
 #include "pact/scoring.hpp"
+#include "instrument_compile.hpp"
 
 #include "test_support.hpp"
 
@@ -113,11 +114,14 @@ bool same_bits(double a, double b) {
   return (std::isnan(a) && std::isnan(b)) || std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
-// Scores `rows` rows block by block with `kernel`, blocks of varying length, and holds every row
-// to score_row. Counts the invalid rows into `invalid`, so that a test can check it saw both kinds.
+// Scores `rows` rows block by block with `kernel`, blocks of varying length, with and without
+// the coverages and item severities, and holds every row to score_row. Counts the invalid rows
+// into `invalid`, so that a test can check it saw both kinds, and into `at_minimum` the
+// dimensions whose coverage lies within coverage_slack of the dimension's minimum: where the
+// kernel's coverage test without a division (least_covering_weight) could go wrong.
 void check_against_score_row(const pact::Instrument& instrument, const pact::detail::BlockKernelVariant& variant,
                              const std::vector<double>& data, std::size_t rows, std::size_t stride, unsigned seed,
-                             std::size_t& invalid) {
+                             std::size_t& invalid, std::size_t& at_minimum) {
   const auto& internal = instrument.data();
   const std::size_t dims = instrument.dimension_count(), items = instrument.item_count();
   std::vector<double> scratch(pact::detail::block_scratch_size(dims, items));
@@ -127,12 +131,15 @@ void check_against_score_row(const pact::Instrument& instrument, const pact::det
   std::vector<double> ref_scores(dims), ref_coverage(dims), ref_severities(items), ref_weighted(dims), ref_weight(dims);
   std::mt19937_64 rng(seed);
   invalid = 0;
+  at_minimum = 0;
   for (std::size_t first = 0; first < rows;) {
     const std::size_t count =
         std::min(rows - first, std::uniform_int_distribution<std::size_t>(1, pact::detail::block_rows)(rng));
     const bool want_severities = rng() % 4 != 0;
-    variant.kernel(internal, data.data() + first * stride, stride, count, scores.data(), coverage.data(),
-                   want_severities ? severities.data() : nullptr, results, scratch.data());
+    const bool want_coverage = rng() % 3 != 0;
+    variant.kernel(internal, data.data() + first * stride, stride, count, scores.data(),
+                   want_coverage ? coverage.data() : nullptr, want_severities ? severities.data() : nullptr, results,
+                   scratch.data());
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t i = first + k;
       const pact::detail::RowResult ref =
@@ -157,7 +164,11 @@ void check_against_score_row(const pact::Instrument& instrument, const pact::det
       }
       for (std::size_t d = 0; d < dims; ++d) {
         ASSERT_TRUE(same_bits(scores[k * dims + d], ref_scores[d])) << "dimension " << d;
-        ASSERT_TRUE(same_bits(coverage[k * dims + d], ref_coverage[d])) << "dimension " << d;
+        if (want_coverage) {
+          ASSERT_TRUE(same_bits(coverage[k * dims + d], ref_coverage[d])) << "dimension " << d;
+        }
+        if (std::abs(ref_coverage[d] - instrument.dimensions()[d].min_coverage) <= pact::detail::coverage_slack)
+          ++at_minimum;
       }
       if (!want_severities) continue;
       for (std::size_t j = 0; j < items; ++j)
@@ -181,11 +192,47 @@ void expect_every_variant_matches(const pact::Instrument& instrument, std::size_
   const std::size_t stride = instrument.item_count() + padding;
   const auto data = make_rows(instrument, rows, stride, seed);
   for (const auto& variant : pact::detail::block_kernel_variants()) {
-    std::size_t invalid = 0;
-    check_against_score_row(instrument, variant, data, rows, stride, seed + 1, invalid);
+    std::size_t invalid = 0, at_minimum = 0;
+    check_against_score_row(instrument, variant, data, rows, stride, seed + 1, invalid, at_minimum);
     EXPECT_GT(invalid, rows / 10) << variant.name;
     EXPECT_LT(invalid, rows / 2) << variant.name;
+    EXPECT_GT(at_minimum, rows / 100) << variant.name;
   }
+}
+
+// The coverage test w / weight_sum + coverage_slack >= min_coverage, in doubles, holds exactly
+// for the weights from least_covering_weight up: checked at the weight itself, the double below
+// it, and many weights around it and far from it, for sums and minimums with awkward roundings.
+TEST(BlockKernel, LeastCoveringWeightSplitsTheCoverageTestExactly) {
+  const double sums[] = {6.0, 7.5, 0.1 + 0.2, 3.0, 1.0 / 3.0, 1e-300, 1e300, 4.9e-324, 11.5};
+  const double minimums[] = {0.0, 0.5, 1.0 / 3.0, 0.7, 2.0 / 3.0, 1.0, 1.0 + 1e-9, 1e-13, 5.0};
+  std::mt19937_64 rng(5);
+  std::size_t boundaries = 0;
+  for (const double sum : sums)
+    for (const double minimum : minimums) {
+      const auto passes = [&](double w) { return w / sum + pact::detail::coverage_slack >= minimum; };
+      const double least = pact::detail::least_covering_weight(sum, minimum);
+      SCOPED_TRACE("sum " + pact::detail::format_number(sum) + ", minimum " + pact::detail::format_number(minimum));
+      if (std::isnan(least)) {
+        EXPECT_FALSE(passes(std::numeric_limits<double>::max()));
+        continue;
+      }
+      ASSERT_TRUE(passes(least));
+      if (least > 0.0) {
+        ASSERT_FALSE(passes(std::nextafter(least, 0.0)));
+        ++boundaries;
+      }
+      const auto least_bits = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(least));
+      for (int i = 0; i < 2000; ++i) {
+        // Within two thousand doubles of the boundary, and spread over the whole range.
+        const std::int64_t near_bits = least_bits + static_cast<std::int64_t>(rng() % 4001) - 2000;
+        const double w = i % 2 == 0 ? std::bit_cast<double>(static_cast<std::uint64_t>(std::max<std::int64_t>(near_bits, 0)))
+                                    : std::ldexp(static_cast<double>(rng() % 1000000) / 1e6,
+                                                 static_cast<int>(rng() % 2000) - 1000);
+        ASSERT_EQ(passes(w), w >= least) << "weight " << pact::detail::format_number(w);
+      }
+    }
+  EXPECT_GT(boundaries, 40u);
 }
 
 TEST(BlockKernel, MatchesScoreRowOnTheDefaultInstrument) {

@@ -58,6 +58,11 @@ struct InstrumentData {
   std::vector<CompiledItem> compiled;       ///< one per item, instrument order
   std::vector<double> severity_table;       ///< lookup tables (see CompiledItem), back to back
   std::vector<double> dimension_weight_sum; ///< per dimension: sum of its item weights
+  /// Per dimension: the least answered weight w whose coverage passes finish_row's test, w /
+  /// dimension_weight_sum + coverage_slack >= min_coverage, as doubles compute it (NaN when no
+  /// weight does). The test gives the same answer as w >= this for every w, so that the batch
+  /// kernel divides only for the coverages a caller asks for.
+  std::vector<double> least_covering_weight;
   std::vector<std::pair<std::string, std::size_t>> item_index;       ///< sorted by id
   std::vector<std::pair<std::string, std::size_t>> dimension_index;  ///< sorted by id
 };
