@@ -112,6 +112,9 @@ struct Avx512Lanes {
   using M = __mmask8;
   static constexpr std::size_t width = 8;
   PACT_AVX512_LANE static V splat(double x) noexcept { return _mm512_set1_pd(x); }
+  PACT_AVX512_LANE static I splat_bits(std::int64_t x) noexcept { return reinterpret_cast<I>(_mm512_set1_epi64(x)); }
+  PACT_AVX512_LANE static I bits(V a) noexcept { return reinterpret_cast<I>(a); }
+  PACT_AVX512_LANE static V from_bits(I a) noexcept { return reinterpret_cast<V>(a); }
   PACT_AVX512_LANE static M less(V a, V b) noexcept { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
   PACT_AVX512_LANE static M greater(V a, V b) noexcept { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
   PACT_AVX512_LANE static M greater_equal(V a, V b) noexcept { return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ); }
