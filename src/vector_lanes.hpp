@@ -90,7 +90,9 @@ using Lanes8 = GnuLanes<double8, int8, 8>;
 // Code between PACT_AVX512_BEGIN and PACT_AVX512_END is compiled for AVX-512 (F and DQ),
 // templates included: what a template needs in order to inline Avx512Lanes, whose intrinsics a
 // function compiled for another instruction set may not inline. Only functions that the processor
-// check (runs_avx512) guards may be called from there.
+// check (runs_avx512) guards may be called from there. What a region defines must have internal
+// linkage (the including files open it inside an anonymous namespace): an inline function with
+// external linkage compiled there could be the copy the linker keeps for every file.
 #if defined(__clang__)
 #define PACT_AVX512_BEGIN \
   _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx512dq\"))), apply_to = function)")
