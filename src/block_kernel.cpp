@@ -209,14 +209,14 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
   // Per dimension, `lanes` doubles each: the weighted sum of severities, and the answered weight.
   double* const weighted = scratch;
   double* const weight = scratch + dimensions * lanes;
-  // A block costs the same however few of its rows are real: under half a block (a host's single
-  // case, the end of a batch), score_row row by row is faster, and gives the same bits.
   // Where score_row writes the coverages no one asked for: the room of the padded rows below,
-  // unused by then.
+  // unused whenever score_row runs.
   double* const spare_coverage = weight + dimensions * lanes;
   const auto coverage_of_row = [&](std::size_t r) {
     return dimension_coverage ? dimension_coverage + r * dimensions : spare_coverage;
   };
+  // A block costs the same however few of its rows are real: under half a block (a host's single
+  // case, the end of a batch), score_row row by row is faster, and gives the same bits.
   if (count < lanes / 2) {
     for (std::size_t r = 0; r < count; ++r)
       results[r] = score_row(data, rows + r * stride, dimension_score + r * dimensions, coverage_of_row(r),
