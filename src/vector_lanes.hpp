@@ -28,8 +28,8 @@ using int4 = std::int64_t __attribute__((vector_size(32)));
 using double8 = double __attribute__((vector_size(64)));
 using int8 = std::int64_t __attribute__((vector_size(64)));
 
-/// Lanes of `Width` doubles in GCC's vector extensions. With AVX-512, GCC 12 turns a comparison
-/// that feeds a select straight into a mask register and a masked move, as intrinsics would.
+/// Lanes of `Width` doubles in GCC's vector extensions, for the baseline instruction set and AVX2
+/// (AVX-512 has Avx512Lanes below).
 template <class Doubles, class Integers, std::size_t Width>
 struct GnuLanes {
   using V = Doubles;
@@ -84,7 +84,6 @@ inline bool runs_avx2() noexcept {
 
 using Lanes2 = GnuLanes<double2, int2, 2>;
 using Lanes4 = GnuLanes<double4, int4, 4>;
-using Lanes8 = GnuLanes<double8, int8, 8>;
 
 #if defined(__x86_64__) || defined(__i386__)
 // Code between PACT_AVX512_BEGIN and PACT_AVX512_END is compiled for AVX-512 (F and DQ),
@@ -103,10 +102,10 @@ using Lanes8 = GnuLanes<double8, int8, 8>;
 #endif
 
 #define PACT_AVX512_LANE [[gnu::target("avx512f,avx512dq"), gnu::always_inline]]
-/// Eight doubles a vector, as Lanes8, with comparisons into mask registers and selects as masked
-/// blends, in intrinsics: GCC 12 compiles Lanes8's comparisons and selects to those in some loops,
-/// and in others takes a select apart lane by lane behind a branch per lane (measured in the
-/// risk's feature block, where that cost a quarter of its time). Arithmetic stays in the vector
+/// Eight doubles a vector, with comparisons into mask registers and selects as masked blends, in
+/// intrinsics: over GnuLanes at eight doubles, GCC 12 compiles comparisons and selects to those in
+/// some loops, and in others takes a select apart lane by lane behind a branch per lane (measured
+/// in the risk's feature block, where that cost half of its time). Arithmetic stays in the vector
 /// extensions, one instruction each. Usable only from an AVX-512 function or region.
 struct Avx512Lanes {
   using V = double8;
