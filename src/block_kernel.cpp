@@ -65,6 +65,46 @@ constexpr double two_52 = 4503599627370496.0;
   return reinterpret_cast<vd>(reinterpret_cast<vi>(v) & splat(std::numeric_limits<std::int64_t>::max()));
 }
 
+/// score_block's prefetches of the rows ahead (PrefetchRanges), a cache line at a time, so that
+/// the loads spread over the scoring of the current block (see MatrixRows in pact/scoring.hpp).
+class LinePrefetcher {
+ public:
+  explicit LinePrefetcher(const PrefetchRanges& ranges) noexcept : ranges_(ranges) { next_range(); }
+  /// The next line, if any is left.
+  [[gnu::always_inline]] void one() noexcept {
+    if (next_ < end_) {
+      __builtin_prefetch(reinterpret_cast<const void*>(next_), 0, 3);
+      next_ += line;
+      if (next_ >= end_) next_range();
+    }
+  }
+  void rest() noexcept {
+    while (next_ < end_) one();
+  }
+
+ private:
+  static constexpr std::uintptr_t line = 64;
+
+  /// Moves on to the next range that is not null, if any: its lines, from the one it starts in.
+  void next_range() noexcept {
+    next_ = end_ = 0;
+    while (range_ < ranges_.count && ranges_.length != 0) {
+      const double* const start = ranges_.starts[range_++];
+      if (!start) continue;
+      // As integers: the lines are for the processor to fetch, not for the program to read.
+      const auto first = reinterpret_cast<std::uintptr_t>(start) + ranges_.offset * sizeof(double);
+      next_ = first & ~(line - 1);
+      end_ = first + ranges_.length * sizeof(double);
+      return;
+    }
+  }
+
+  PrefetchRanges ranges_;
+  std::size_t range_ = 0;
+  std::uintptr_t next_ = 0;
+  std::uintptr_t end_ = 0;
+};
+
 /// Item `j`'s response in each lane of `v`, by its rule: whether it counts (a valid response;
 /// never when missing or not finite) and its severity where it does (+0.0 elsewhere).
 struct LaneRule {
@@ -138,9 +178,10 @@ struct LaneRule {
 /// and `weight`), writes the item severities of the first `count` rows when `item_severity` is
 /// not null, and flags in `invalid` the rows that met an invalid response. Invalid rows are rare,
 /// and what score_row says of them (which item, and why) is left to score_row, at the end.
+/// Prefetches a line of the rows ahead with each item of each vector of rows.
 [[gnu::always_inline]] inline void add_items(const InstrumentData& data, const double* rows, std::size_t stride,
                                              std::size_t count, double* weighted, double* weight,
-                                             double* item_severity, bool* invalid) noexcept {
+                                             double* item_severity, bool* invalid, LinePrefetcher& ahead) noexcept {
   const std::size_t items = data.compiled.size();
   // The block is scored a vector of rows at a time (a group), item by item: few values are live
   // at once, so they stay in registers, and each item's constants come from the first-level cache.
@@ -152,6 +193,7 @@ struct LaneRule {
     // One item, its value in each of the group's rows, into the sums; returns the lanes it makes
     // invalid.
     const auto score_item = [&](std::size_t j, vd v) __attribute__((always_inline)) {
+      ahead.one();
       const CompiledItem& item = data.compiled[j];
       const LaneRule rule = item.lookup_size != 0 ? lookup_rule(data, item, v) : curve_rule(data, j, item, v);
       const vi absent = v != v;
@@ -203,9 +245,11 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
 [[gnu::always_inline]] inline void score_block_impl(const InstrumentData& data, const double* rows, std::size_t stride,
                                                     std::size_t count, double* dimension_score,
                                                     double* dimension_coverage, double* item_severity,
-                                                    RowResult* results, double* scratch) noexcept {
+                                                    RowResult* results, double* scratch,
+                                                    const PrefetchRanges& rows_ahead) noexcept {
   const std::size_t dimensions = data.dimensions.size();
   const std::size_t items = data.compiled.size();
+  LinePrefetcher ahead(rows_ahead);
   // Per dimension, `lanes` doubles each: the weighted sum of severities, and the answered weight.
   double* const weighted = scratch;
   double* const weight = scratch + dimensions * lanes;
@@ -218,6 +262,7 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
   // A block costs the same however few of its rows are real: under half a block (a host's single
   // case, the end of a batch), score_row row by row is faster, and gives the same bits.
   if (count < lanes / 2) {
+    ahead.rest();
     for (std::size_t r = 0; r < count; ++r)
       results[r] = score_row(data, rows + r * stride, dimension_score + r * dimensions, coverage_of_row(r),
                              item_severity ? item_severity + r * items : nullptr, weighted, weight);
@@ -236,7 +281,8 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
   }
 
   bool invalid[lanes];
-  AddItems(data, rows, stride, count, weighted, weight, item_severity, invalid);
+  AddItems(data, rows, stride, count, weighted, weight, item_severity, invalid, ahead);
+  ahead.rest();  // the lines left over when the rows ahead have more lines than the block has items
 
   // finish_row across the lanes: dimension scores (in place of the sums) and coverages, the
   // composite's sums, and the deprivation count.
@@ -297,9 +343,9 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
 
 void score_block_baseline(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t count,
                           double* dimension_score, double* dimension_coverage, double* item_severity,
-                          RowResult* results, double* scratch) noexcept {
+                          RowResult* results, double* scratch, const PrefetchRanges& rows_ahead) noexcept {
   score_block_impl<add_items>(data, rows, stride, count, dimension_score, dimension_coverage, item_severity, results,
-                              scratch);
+                              scratch, rows_ahead);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -307,9 +353,10 @@ void score_block_baseline(const InstrumentData& data, const double* rows, std::s
 
 [[gnu::target("avx2")]] void score_block_avx2(const InstrumentData& data, const double* rows, std::size_t stride,
                                               std::size_t count, double* dimension_score, double* dimension_coverage,
-                                              double* item_severity, RowResult* results, double* scratch) noexcept {
+                                              double* item_severity, RowResult* results, double* scratch,
+                                              const PrefetchRanges& rows_ahead) noexcept {
   score_block_impl<add_items>(data, rows, stride, count, dimension_score, dimension_coverage, item_severity, results,
-                              scratch);
+                              scratch, rows_ahead);
 }
 
 // The item loop for AVX-512: eight rows to a vector, in intrinsics, because GCC's vector
@@ -480,8 +527,8 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
 /// add_items for AVX-512 (see there).
 [[gnu::target("avx512f,avx512dq")]] void add_items_avx512(const InstrumentData& data, const double* rows,
                                                           std::size_t stride, std::size_t count, double* weighted,
-                                                          double* weight, double* item_severity,
-                                                          bool* invalid) noexcept {
+                                                          double* weight, double* item_severity, bool* invalid,
+                                                          LinePrefetcher& ahead) noexcept {
   const std::size_t items = data.compiled.size();
   const auto row_offsets = static_cast<long long>(stride);
   using avx512::width;
@@ -503,10 +550,15 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
     for (; j + width <= items; j += width) {
       __m512d item[width];
       avx512::transpose(group_rows + j, stride, item);
-      for (std::size_t c = 0; c < width; ++c) invalid_lanes |= avx512::add_item(data, j + c, item[c], group);
+      for (std::size_t c = 0; c < width; ++c) {
+        ahead.one();
+        invalid_lanes |= avx512::add_item(data, j + c, item[c], group);
+      }
     }
-    for (; j < items; ++j)
+    for (; j < items; ++j) {
+      ahead.one();
       invalid_lanes |= avx512::add_item(data, j, _mm512_i64gather_pd(row_index, group_rows + j, sizeof(double)), group);
+    }
     for (std::size_t k = 0; k < width; ++k) invalid[r0 + k] = (invalid_lanes >> k) & 1u;
   }
 }
@@ -514,10 +566,11 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
 [[gnu::target("avx512f,avx512dq")]] void score_block_avx512(const InstrumentData& data, const double* rows,
                                                             std::size_t stride, std::size_t count,
                                                             double* dimension_score, double* dimension_coverage,
-                                                            double* item_severity, RowResult* results,
-                                                            double* scratch) noexcept {
+                                                            double* item_severity, RowResult* results, double* scratch,
+                                                            const PrefetchRanges& rows_ahead) noexcept {
   score_block_impl<add_items_avx512, copy_to_rows_avx512>(data, rows, stride, count, dimension_score,
-                                                          dimension_coverage, item_severity, results, scratch);
+                                                          dimension_coverage, item_severity, results, scratch,
+                                                          rows_ahead);
 }
 /// gather_block for AVX-512: eight columns at a time, each block of eight rows by eight columns
 /// loaded a column to a vector and transposed in registers into rows; the last columns, fewer
@@ -542,7 +595,7 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
 
 void score_block_baseline(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t count,
                           double* dimension_score, double* dimension_coverage, double* item_severity,
-                          RowResult* results, double* scratch) noexcept {
+                          RowResult* results, double* scratch, const PrefetchRanges& /*rows_ahead*/) noexcept {
   const std::size_t dimensions = data.dimensions.size();
   const std::size_t items = data.compiled.size();
   for (std::size_t r = 0; r < count; ++r)
@@ -567,9 +620,9 @@ std::vector<BlockKernelVariant> block_kernel_variants() {
 
 void score_block(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t count,
                  double* dimension_score, double* dimension_coverage, double* item_severity, RowResult* results,
-                 double* scratch) noexcept {
+                 double* scratch, const PrefetchRanges& rows_ahead) noexcept {
   static const BlockKernel kernel = block_kernel_variants().front().kernel;
-  kernel(data, rows, stride, count, dimension_score, dimension_coverage, item_severity, results, scratch);
+  kernel(data, rows, stride, count, dimension_score, dimension_coverage, item_severity, results, scratch, rows_ahead);
 }
 
 void gather_block(const double* const* columns, std::size_t items, double* block) noexcept {

@@ -86,7 +86,8 @@ inline CaseFeatures case_features(const RiskModel& model, ConstRowMatrixView res
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
       const std::size_t count = std::min(detail::block_rows, end - first);
       const detail::BlockView block =
-          buffers.score(data, source.block(first, count, end), stride, first, count, BatchOutputs{});
+          buffers.score(data, source.block(first, count, end), stride, first, count, source.ahead(first, end),
+                        BatchOutputs{});
       for (std::size_t b = 0; b < block.count; ++b) {
         const std::size_t i = first + b;
         const double* row = responses.data() + i * stride;

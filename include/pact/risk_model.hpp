@@ -679,7 +679,8 @@ BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, con
       const std::size_t count = std::min(detail::block_rows, end - first);
       const double* const block_start = responses.block(first, count, end);
       const std::size_t stride = responses.stride();
-      const detail::BlockView block = buffers.score(data, block_start, stride, first, count, io);
+      const detail::BlockView block =
+          buffers.score(data, block_start, stride, first, count, responses.ahead(first, end), io);
       detail::write_block_outputs(io, block, dims, items);
       for (std::size_t k : m.log_features) {
         double* const column = log1p_values.data() + k * detail::block_rows;

@@ -137,9 +137,15 @@ void check_against_score_row(const pact::Instrument& instrument, const pact::det
         std::min(rows - first, std::uniform_int_distribution<std::size_t>(1, pact::detail::block_rows)(rng));
     const bool want_severities = rng() % 4 != 0;
     const bool want_coverage = rng() % 3 != 0;
+    // Prefetching rows ahead, as the batches do, must not change what is scored.
+    const std::size_t later = first + 2 * pact::detail::block_rows;
+    const double* const start = data.data();
+    pact::detail::PrefetchRanges rows_ahead;
+    if (later + pact::detail::block_rows <= rows && rng() % 2 != 0)
+      rows_ahead = {&start, 1, later * stride, (pact::detail::block_rows - 1) * stride + items};
     variant.kernel(internal, data.data() + first * stride, stride, count, scores.data(),
                    want_coverage ? coverage.data() : nullptr, want_severities ? severities.data() : nullptr, results,
-                   scratch.data());
+                   scratch.data(), rows_ahead);
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t i = first + k;
       const pact::detail::RowResult ref =
