@@ -86,7 +86,7 @@ class LinePrefetcher {
   static constexpr std::uintptr_t line = 64;
 
   /// Moves on to the next range that is not null, if any: its lines, from the one it starts in.
-  void next_range() noexcept {
+  [[gnu::always_inline]] void next_range() noexcept {
     next_ = end_ = 0;
     while (range_ < ranges_.count && ranges_.length != 0) {
       const double* const start = ranges_.starts[range_++];
@@ -379,7 +379,39 @@ struct Rule {
   __m512d severity;
 };
 
-PACT_AVX512 Rule lookup_rule(const InstrumentData& data, const CompiledItem& item, __m512d v) noexcept {
+/// A table of the form `form` (see BlockRule; NaN-padded, see CompiledItem::lookup_size) at
+/// `index` in each lane.
+template <BlockRule form>
+PACT_AVX512 __m512d look_up(const double* table, __m512i index) noexcept {
+  if constexpr (form == BlockRule::table8) return _mm512_permutexvar_pd(index, _mm512_loadu_pd(table));
+  if constexpr (form == BlockRule::table16)
+    return _mm512_permutex2var_pd(_mm512_loadu_pd(table), index, _mm512_loadu_pd(table + 8));
+  return _mm512_i64gather_pd(index, table, sizeof(double));
+}
+
+/// What lookup_rule (of the four-row loop) computes, for an item with CompiledItem::exact_offset,
+/// in fewer operations: about half, and half the comparisons, which only one port executes. A
+/// response at or above the minimum lies exactly `offset` above it, so it counts when that offset
+/// is whole and indexes a severity in the table, as in lookup_rule; one below the minimum has a
+/// negative offset, which is either not whole or, as an unsigned index, past the table. Every
+/// index past the table is brought down to lookup_size, a NaN entry, so that the range needs no
+/// test of its own: NaN and infinite responses end there too.
+template <BlockRule form>
+PACT_AVX512 Rule exact_lookup_rule(const double* table, const CompiledItem& item, __m512d v) noexcept {
+  const __m512d big = broadcast(two_52);
+  const __m512d offset = _mm512_sub_pd(v, broadcast(item.min_value));
+  const __m512d rounded = _mm512_add_pd(offset, big);
+  const __mmask8 whole = _mm512_cmp_pd_mask(_mm512_sub_pd(rounded, big), offset, _CMP_EQ_OQ);
+  const __m512i index = _mm512_min_epu64(_mm512_sub_epi64(_mm512_castpd_si512(rounded), _mm512_castpd_si512(big)),
+                                         _mm512_set1_epi64(item.lookup_size));
+  const __m512d looked_up = look_up<form>(table, index);
+  const __mmask8 counted = _mm512_mask_cmp_pd_mask(whole, looked_up, looked_up, _CMP_ORD_Q);
+  return {counted, _mm512_maskz_mov_pd(counted, looked_up)};
+}
+
+/// lookup_rule (of the four-row loop) operation for operation, for a table whose minimum is
+/// negative: a response above it may lie inexactly far from it (1e-300 from -5 rounds to 5).
+PACT_AVX512 Rule checked_lookup_rule(const double* table, const CompiledItem& item, __m512d v) noexcept {
   const __m512d big = broadcast(two_52);
   const __mmask8 in_range = _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(v, broadcast(item.min_value), _CMP_GE_OQ), v,
                                                     broadcast(item.max_value), _CMP_LE_OQ);
@@ -388,19 +420,9 @@ PACT_AVX512 Rule lookup_rule(const InstrumentData& data, const CompiledItem& ite
   const __m512d tested = item.whole_number ? _mm512_abs_pd(_mm512_maskz_mov_pd(in_range, v)) : offset;
   const __mmask8 whole = _mm512_cmp_pd_mask(_mm512_sub_pd(_mm512_add_pd(tested, big), big), tested, _CMP_EQ_OQ);
   const __m512i index = _mm512_sub_epi64(_mm512_castpd_si512(rounded), _mm512_castpd_si512(big));
-  const double* const table = data.severity_table.data() + item.table_offset;
-  // Short tables are permuted in registers (their unused entries masked off the load), longer
-  // ones gathered.
-  __m512d looked_up;
-  if (item.lookup_size <= 8) {
-    const auto used = static_cast<__mmask8>((1u << item.lookup_size) - 1);
-    looked_up = _mm512_permutexvar_pd(index, _mm512_maskz_loadu_pd(used, table));
-  } else if (item.lookup_size <= 16) {
-    const auto used = static_cast<__mmask8>((1u << (item.lookup_size - 8)) - 1);
-    looked_up = _mm512_permutex2var_pd(_mm512_loadu_pd(table), index, _mm512_maskz_loadu_pd(used, table + 8));
-  } else {
-    looked_up = _mm512_i64gather_pd(index, table, sizeof(double));
-  }
+  const __m512d looked_up = item.lookup_size < 8    ? look_up<BlockRule::table8>(table, index)
+                            : item.lookup_size < 16 ? look_up<BlockRule::table16>(table, index)
+                                                    : look_up<BlockRule::gathered_table>(table, index);
   const __mmask8 counted = in_range & whole & _mm512_cmp_pd_mask(looked_up, looked_up, _CMP_ORD_Q);
   return {counted, _mm512_maskz_mov_pd(counted, looked_up)};
 }
@@ -428,7 +450,7 @@ PACT_AVX512 __m512d curve_at(const SeverityCurve& curve, __m512d v) noexcept {
                             broadcast(curve.severity[0]));
 }
 
-PACT_AVX512 Rule curve_rule(const InstrumentData& data, std::size_t j, const CompiledItem& item, __m512d v) noexcept {
+PACT_AVX512 Rule curve_rule(const SeverityCurve& curve, const CompiledItem& item, __m512d v) noexcept {
   const __m512d big = broadcast(two_52);
   const __m512d magnitude = _mm512_abs_pd(v);
   __mmask8 counted = _mm512_cmp_pd_mask(v, broadcast(item.min_value), _CMP_GE_OQ) &
@@ -438,38 +460,90 @@ PACT_AVX512 Rule curve_rule(const InstrumentData& data, std::size_t j, const Com
     counted &= static_cast<__mmask8>(
         _mm512_cmp_pd_mask(magnitude, big, _CMP_GE_OQ) |
         _mm512_cmp_pd_mask(_mm512_sub_pd(_mm512_add_pd(magnitude, big), big), magnitude, _CMP_EQ_OQ));
-  const __m512d severity = curve_at(data.items[j].curve, _mm512_maskz_mov_pd(counted, v));
+  const __m512d severity = curve_at(curve, _mm512_maskz_mov_pd(counted, v));
   return {counted, _mm512_maskz_mov_pd(counted, severity)};
 }
 
-/// Where one group of eight rows adds its terms: its first lane in each dimension's sums, its
-/// first row's item severities (null when not written), the offsets of its rows' severities, and
-/// which of its lanes are real rows.
-struct Group {
-  double* weighted = nullptr;
-  double* weight = nullptr;
-  double* item_severity = nullptr;
-  __m512i severity_index;
-  __mmask8 written_lanes = 0;
+/// One dimension's sums for the group's eight rows, kept in registers while the items of that
+/// dimension follow one another: a sum read from memory and written back for every item made a
+/// chain of store-to-load forwards, slower than the additions themselves.
+struct Sums {
+  std::uint32_t dimension;
+  __m512d weighted;
+  __m512d weight;
 };
 
-/// Item `j`, its value in each of the group's rows, into the sums; returns the rows it makes
-/// invalid.
-PACT_AVX512 __mmask8 add_item(const InstrumentData& data, std::size_t j, __m512d v, const Group& group) noexcept {
-  const CompiledItem& item = data.compiled[j];
-  const Rule rule = item.lookup_size != 0 ? lookup_rule(data, item, v) : curve_rule(data, j, item, v);
-  const __mmask8 absent = _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
+/// What the item loop reads, and where one group of eight rows adds its terms: its first lane in
+/// each dimension's sums, its first row's item severities (when written), the offsets of its
+/// rows' severities, and which of its lanes are real rows. A local, so that it stays in
+/// registers: intrinsic stores may alias anything, and after each of them the compiler would read
+/// a structure in memory again.
+struct Group {
+  const CompiledItem* compiled;
+  const Item* items;
+  const double* severity_table;
+  double* weighted;
+  double* weight;
+  double* item_severity;
+  __m512i severity_index;
+  __mmask8 written_lanes;
+};
+
+/// Dimension `dimension`'s sums for the group, and back.
+PACT_AVX512 Sums load_sums(const Group& group, std::uint32_t dimension) noexcept {
+  return {dimension, _mm512_loadu_pd(group.weighted + dimension * lanes),
+          _mm512_loadu_pd(group.weight + dimension * lanes)};
+}
+PACT_AVX512 void store_sums(const Group& group, const Sums& sums) noexcept {
+  _mm512_storeu_pd(group.weighted + sums.dimension * lanes, sums.weighted);
+  _mm512_storeu_pd(group.weight + sums.dimension * lanes, sums.weight);
+}
+/// `sums` made dimension `dimension`'s, those of the dimension before written back first.
+PACT_AVX512 void move_sums(const Group& group, Sums& sums, std::uint32_t dimension) noexcept {
+  if (dimension == sums.dimension) return;
+  store_sums(group, sums);
+  sums = load_sums(group, dimension);
+}
+
+/// `rule`, item j's in each of the group's rows, into its dimension's sums (and the severities,
+/// when `write_severities`); returns the rows it makes invalid.
+template <bool write_severities>
+PACT_AVX512 unsigned add_rule(const Rule& rule, const CompiledItem& item, std::size_t j, __m512d v, const Group& group,
+                              Sums& sums) noexcept {
   const __m512d item_weight = broadcast(item.weight);
-  double* const dim_weighted = group.weighted + item.dimension * lanes;
-  double* const dim_weight = group.weight + item.dimension * lanes;
-  _mm512_storeu_pd(dim_weighted, _mm512_add_pd(_mm512_loadu_pd(dim_weighted), _mm512_mul_pd(item_weight, rule.severity)));
-  _mm512_storeu_pd(dim_weight, _mm512_add_pd(_mm512_loadu_pd(dim_weight), _mm512_maskz_mov_pd(rule.counted, item_weight)));
-  if (group.item_severity) {
+  sums.weighted = _mm512_add_pd(sums.weighted, _mm512_mul_pd(item_weight, rule.severity));
+  sums.weight = _mm512_add_pd(sums.weight, _mm512_maskz_mov_pd(rule.counted, item_weight));
+  const __mmask8 absent = _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
+  if constexpr (write_severities) {
     const __m512d written = _mm512_mask_mov_pd(rule.severity, absent, broadcast(nan));
     _mm512_mask_i64scatter_pd(group.item_severity + j, group.written_lanes, group.severity_index, written,
                               sizeof(double));
   }
+  // A lane goes wrong on a present value that does not count, or a missing required one.
   return static_cast<__mmask8>(item.required ? ~rule.counted : ~(rule.counted | absent));
+}
+
+/// Item `j`, its value in each of the group's rows, into its dimension's sums; returns the rows it
+/// makes invalid. Each rule's path runs to the end on its own, so that no mask has to be kept
+/// across the paths' meeting point (GCC keeps such a mask in memory).
+template <bool write_severities>
+PACT_AVX512 unsigned add_item(std::size_t j, __m512d v, const Group& group, Sums& sums) noexcept {
+  const CompiledItem& item = group.compiled[j];
+  const double* const table = group.severity_table + item.table_offset;
+  switch (item.block_rule) {
+    case BlockRule::table8:
+      return add_rule<write_severities>(exact_lookup_rule<BlockRule::table8>(table, item, v), item, j, v, group, sums);
+    case BlockRule::table16:
+      return add_rule<write_severities>(exact_lookup_rule<BlockRule::table16>(table, item, v), item, j, v, group, sums);
+    case BlockRule::gathered_table:
+      return add_rule<write_severities>(exact_lookup_rule<BlockRule::gathered_table>(table, item, v), item, j, v,
+                                        group, sums);
+    case BlockRule::checked_table:
+      return add_rule<write_severities>(checked_lookup_rule(table, item, v), item, j, v, group, sums);
+    case BlockRule::curve:
+      break;
+  }
+  return add_rule<write_severities>(curve_rule(group.items[j].curve, item, v), item, j, v, group, sums);
 }
 
 /// The 8 x 8 doubles of `a` (a vector per row) transposed into `item` (a vector per column).
@@ -524,43 +598,71 @@ PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) n
     for (std::size_t r = 0; r < lanes; ++r) to[r * dimensions + d] = from[d * lanes + r];
 }
 
-/// add_items for AVX-512 (see there).
-[[gnu::target("avx512f,avx512dq")]] void add_items_avx512(const InstrumentData& data, const double* rows,
+/// add_items for AVX-512 (see there), writing the item severities when `write_severities`
+/// (add_items_avx512 chooses).
+template <bool write_severities>
+[[gnu::target("avx512f,avx512dq")]] void item_loop_avx512(const InstrumentData& data, const double* rows,
                                                           std::size_t stride, std::size_t count, double* weighted,
                                                           double* weight, double* item_severity, bool* invalid,
                                                           LinePrefetcher& ahead) noexcept {
   const std::size_t items = data.compiled.size();
-  const auto row_offsets = static_cast<long long>(stride);
   using avx512::width;
-  const __m512i row_index = _mm512_mullo_epi64(_mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7), _mm512_set1_epi64(row_offsets));
   const __m512i severity_index =
       _mm512_mullo_epi64(_mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7), _mm512_set1_epi64(static_cast<long long>(items)));
+  LinePrefetcher prefetcher = ahead;  // a local, kept in registers (see Group)
+  if (items == 0) {
+    std::fill_n(invalid, lanes, false);
+    return;
+  }
   for (std::size_t r0 = 0; r0 < lanes; r0 += width) {
     const double* const group_rows = rows + r0 * stride;
-    __mmask8 invalid_lanes = 0;
-    avx512::Group group;
-    group.weighted = weighted + r0;
-    group.weight = weight + r0;
-    group.item_severity = item_severity ? item_severity + r0 * items : nullptr;
-    group.severity_index = severity_index;
-    group.written_lanes =
-        static_cast<__mmask8>(count >= r0 + width ? 0xff : count > r0 ? (1u << (count - r0)) - 1 : 0);
+    unsigned invalid_lanes = 0;
+    const avx512::Group group{
+        data.compiled.data(),
+        data.items.data(),
+        data.severity_table.data(),
+        weighted + r0,
+        weight + r0,
+        write_severities ? item_severity + r0 * items : nullptr,
+        severity_index,
+        static_cast<__mmask8>(count >= r0 + width ? 0xff : count > r0 ? (1u << (count - r0)) - 1 : 0)};
 
+    avx512::Sums sums = avx512::load_sums(group, group.compiled[0].dimension);
     std::size_t j = 0;
     for (; j + width <= items; j += width) {
       __m512d item[width];
       avx512::transpose(group_rows + j, stride, item);
       for (std::size_t c = 0; c < width; ++c) {
-        ahead.one();
-        invalid_lanes |= avx512::add_item(data, j + c, item[c], group);
+        prefetcher.one();
+        avx512::move_sums(group, sums, group.compiled[j + c].dimension);
+        invalid_lanes |= avx512::add_item<write_severities>(j + c, item[c], group, sums);
       }
     }
-    for (; j < items; ++j) {
-      ahead.one();
-      invalid_lanes |= avx512::add_item(data, j, _mm512_i64gather_pd(row_index, group_rows + j, sizeof(double)), group);
+    if (j < items) {  // the last items, fewer than eight: the loads masked to them
+      const auto tail = static_cast<__mmask8>((1u << (items - j)) - 1);
+      __m512d row[width], item[width];
+      for (std::size_t r = 0; r < width; ++r) row[r] = _mm512_maskz_loadu_pd(tail, group_rows + r * stride + j);
+      avx512::transpose(row, item);
+      for (std::size_t c = 0; j + c < items; ++c) {
+        prefetcher.one();
+        avx512::move_sums(group, sums, group.compiled[j + c].dimension);
+        invalid_lanes |= avx512::add_item<write_severities>(j + c, item[c], group, sums);
+      }
     }
+    avx512::store_sums(group, sums);
     for (std::size_t k = 0; k < width; ++k) invalid[r0 + k] = (invalid_lanes >> k) & 1u;
   }
+  ahead = prefetcher;
+}
+
+[[gnu::target("avx512f,avx512dq")]] void add_items_avx512(const InstrumentData& data, const double* rows,
+                                                          std::size_t stride, std::size_t count, double* weighted,
+                                                          double* weight, double* item_severity, bool* invalid,
+                                                          LinePrefetcher& ahead) noexcept {
+  if (item_severity)
+    item_loop_avx512<true>(data, rows, stride, count, weighted, weight, item_severity, invalid, ahead);
+  else
+    item_loop_avx512<false>(data, rows, stride, count, weighted, weight, item_severity, invalid, ahead);
 }
 
 [[gnu::target("avx512f,avx512dq")]] void score_block_avx512(const InstrumentData& data, const double* rows,

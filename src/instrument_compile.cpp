@@ -97,6 +97,16 @@ void compile_instrument(InstrumentData& d) {
         }
         break;
     }
+    if (c.lookup_size != 0) {
+      const std::size_t padded = c.lookup_size < 8 ? 8 : c.lookup_size < 16 ? 16 : c.lookup_size + 1;
+      d.severity_table.resize(c.table_offset + padded, std::numeric_limits<double>::quiet_NaN());
+      // Every table's minimum is whole (an option value, 0 for yes/no, a count's whole minimum).
+      c.exact_offset = c.min_value >= 0.0;
+      c.block_rule = !c.exact_offset            ? BlockRule::checked_table
+                     : c.lookup_size < 8  ? BlockRule::table8
+                     : c.lookup_size < 16 ? BlockRule::table16
+                                          : BlockRule::gathered_table;
+    }
     d.compiled.push_back(c);
   }
   d.item_index.clear();

@@ -20,6 +20,16 @@ enum class RuleKind : std::uint8_t {
   curve,   ///< count, months, amount: a SeverityCurve, within [min_value, max_value]
 };
 
+/// How the batch kernel's AVX-512 build scores an item (src/block_kernel.cpp), decided once when
+/// the instrument is compiled.
+enum class BlockRule : std::uint8_t {
+  curve,           ///< no lookup table: the rule's curve
+  checked_table,   ///< a table whose minimum is negative: the range tested, then looked up
+  table8,          ///< exact_offset, a table of fewer than 8 entries: permuted in a register
+  table16,         ///< exact_offset, fewer than 16 entries: permuted across two registers
+  gathered_table,  ///< exact_offset, a longer table: gathered
+};
+
 /// One item in the form the kernel wants: everything it touches for a response in one place.
 struct CompiledItem {
   RuleKind kind = RuleKind::table;
@@ -33,8 +43,14 @@ struct CompiledItem {
   /// Entries at severity_table[table_offset] when the valid responses are whole numbers from
   /// min_value on and each one's severity is in the table (NaN where none): always for ordinal
   /// and yes/no items, and for counts with a short range; 0 otherwise. The batch kernel looks
-  /// these items up instead of evaluating their rule.
+  /// these items up instead of evaluating their rule. Each table is followed by NaN entries, at
+  /// least one, up to 8 entries in all when it has fewer than 8 and 16 when it has fewer than 16,
+  /// so that the kernel can read a short one whole and send every response outside it to a NaN.
   std::uint32_t lookup_size = 0;
+  /// A table item whose minimum is 0 or more: a response at or above it lies exactly its
+  /// difference from the minimum above it, which lets the kernel test the range on that difference.
+  bool exact_offset = false;
+  BlockRule block_rule = BlockRule::curve;
   double severity_no = 0.0;
   double severity_yes = 1.0;
 };
