@@ -566,13 +566,6 @@ PACT_AVX512 void transpose(const __m512d* a, __m512d* item) noexcept {
   }
 }
 
-/// Items [j, j + 8) of the eight rows at `p` (`stride` apart), one vector per item.
-PACT_AVX512 void transpose(const double* p, std::size_t stride, __m512d* item) noexcept {
-  __m512d a[8];
-  for (std::size_t r = 0; r < 8; ++r) a[r] = _mm512_loadu_pd(p + r * stride);
-  transpose(a, item);
-}
-
 }  // namespace avx512
 
 #undef PACT_AVX512
@@ -628,22 +621,15 @@ template <bool write_severities>
         static_cast<__mmask8>(count >= r0 + width ? 0xff : count > r0 ? (1u << (count - r0)) - 1 : 0)};
 
     avx512::Sums sums = avx512::load_sums(group, group.compiled[0].dimension);
-    std::size_t j = 0;
-    for (; j + width <= items; j += width) {
-      __m512d item[width];
-      avx512::transpose(group_rows + j, stride, item);
-      for (std::size_t c = 0; c < width; ++c) {
-        prefetcher.one();
-        avx512::move_sums(group, sums, group.compiled[j + c].dimension);
-        invalid_lanes |= avx512::add_item<write_severities>(j + c, item[c], group, sums);
-      }
-    }
-    if (j < items) {  // the last items, fewer than eight: the loads masked to them
-      const auto tail = static_cast<__mmask8>((1u << (items - j)) - 1);
+    // Eight items at a time, transposed from the eight rows; the last ones, fewer than eight,
+    // with the loads masked to them.
+    for (std::size_t j = 0; j < items; j += width) {
+      const std::size_t chunk = std::min(width, items - j);
+      const auto loaded = static_cast<__mmask8>((1u << chunk) - 1);
       __m512d row[width], item[width];
-      for (std::size_t r = 0; r < width; ++r) row[r] = _mm512_maskz_loadu_pd(tail, group_rows + r * stride + j);
+      for (std::size_t r = 0; r < width; ++r) row[r] = _mm512_maskz_loadu_pd(loaded, group_rows + r * stride + j);
       avx512::transpose(row, item);
-      for (std::size_t c = 0; j + c < items; ++c) {
+      for (std::size_t c = 0; c < chunk; ++c) {
         prefetcher.one();
         avx512::move_sums(group, sums, group.compiled[j + c].dimension);
         invalid_lanes |= avx512::add_item<write_severities>(j + c, item[c], group, sums);
