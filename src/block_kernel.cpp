@@ -389,7 +389,7 @@ PACT_AVX512 __m512d look_up(const double* table, __m512i index) noexcept {
   return _mm512_i64gather_pd(index, table, sizeof(double));
 }
 
-/// What lookup_rule (of the four-row loop) computes, for an item with CompiledItem::exact_offset,
+/// What lookup_rule (of the four-row loop) computes, for a table with exact offsets (BlockRule),
 /// in fewer operations: about half, and half the comparisons, which only one port executes. A
 /// response at or above the minimum lies exactly `offset` above it, so it counts when that offset
 /// is whole and indexes a severity in the table, as in lookup_rule; one below the minimum has a

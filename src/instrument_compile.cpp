@@ -100,9 +100,9 @@ void compile_instrument(InstrumentData& d) {
     if (c.lookup_size != 0) {
       const std::size_t padded = c.lookup_size < 8 ? 8 : c.lookup_size < 16 ? 16 : c.lookup_size + 1;
       d.severity_table.resize(c.table_offset + padded, std::numeric_limits<double>::quiet_NaN());
-      // Every table's minimum is whole (an option value, 0 for yes/no, a count's whole minimum).
-      c.exact_offset = c.min_value >= 0.0;
-      c.block_rule = !c.exact_offset            ? BlockRule::checked_table
+      // Every table's minimum is whole (an option value, 0 for yes/no, a count's whole minimum),
+      // so one of 0 or more gives exact offsets (see BlockRule).
+      c.block_rule = c.min_value < 0.0     ? BlockRule::checked_table
                      : c.lookup_size < 8  ? BlockRule::table8
                      : c.lookup_size < 16 ? BlockRule::table16
                                           : BlockRule::gathered_table;

@@ -21,13 +21,15 @@ enum class RuleKind : std::uint8_t {
 };
 
 /// How the batch kernel's AVX-512 build scores an item (src/block_kernel.cpp), decided once when
-/// the instrument is compiled.
+/// the instrument is compiled. A table whose minimum is 0 or more has exact offsets: a response
+/// at or above the minimum lies exactly its difference from the minimum above it, which lets the
+/// kernel test the range on that difference (table8, table16, gathered_table).
 enum class BlockRule : std::uint8_t {
   curve,           ///< no lookup table: the rule's curve
   checked_table,   ///< a table whose minimum is negative: the range tested, then looked up
-  table8,          ///< exact_offset, a table of fewer than 8 entries: permuted in a register
-  table16,         ///< exact_offset, fewer than 16 entries: permuted across two registers
-  gathered_table,  ///< exact_offset, a longer table: gathered
+  table8,          ///< exact offsets, a table of fewer than 8 entries: permuted in a register
+  table16,         ///< exact offsets, fewer than 16 entries: permuted across two registers
+  gathered_table,  ///< exact offsets, a longer table: gathered
 };
 
 /// One item in the form the kernel wants: everything it touches for a response in one place.
@@ -47,9 +49,6 @@ struct CompiledItem {
   /// least one, up to 8 entries in all when it has fewer than 8 and 16 when it has fewer than 16,
   /// so that the kernel can read a short one whole and send every response outside it to a NaN.
   std::uint32_t lookup_size = 0;
-  /// A table item whose minimum is 0 or more: a response at or above it lies exactly its
-  /// difference from the minimum above it, which lets the kernel test the range on that difference.
-  bool exact_offset = false;
   BlockRule block_rule = BlockRule::curve;
   double severity_no = 0.0;
   double severity_yes = 1.0;
