@@ -647,6 +647,63 @@ struct RiskBatchOutputs {
 
 namespace detail {
 
+/// What a block's risk step reads once block_features has run: the block the instrument scored
+/// (`block`), its rows (`rows`, `stride` doubles apart) and the features' results for them.
+struct RiskRowsInputs {
+  const BlockView* block = nullptr;
+  const double* rows = nullptr;
+  std::size_t stride = 0;
+  const BlockFeatures* features = nullptr;
+};
+
+/// A build of a block's risk step for one instruction set: each row's risk status and completed
+/// months, its risk outputs in `out`, then the block's probabilities and bands. Returns how many
+/// of the block's rows have no risk. `scratch` holds probability_scratch_size(m) doubles.
+using RiskRowsKernel = std::size_t (*)(const RiskModelData& m, const RiskRowsInputs& in, double* scratch,
+                                       const RiskBatchOutputs& out) noexcept;
+
+/// A build of chronicity_probability for `count` (at most block_rows) cases at once, to the bit:
+/// the linear predictors `eta` and (hazard form) the completed months `t0` in, the probabilities
+/// `p` out; NaN for a NaN eta. `scratch` holds probability_scratch_size(m) doubles.
+using ProbabilitiesKernel = void (*)(const RiskModelData& m, std::size_t count, const double* eta, const int* t0,
+                                     double* p, double* scratch) noexcept;
+
+/// One of the instruction sets the risk step is compiled for.
+struct RiskRowsVariant {
+  const char* name;                   ///< "avx512", "baseline"
+  RiskRowsKernel rows;                ///< the step (a block of any size)
+  ProbabilitiesKernel probabilities;  ///< the probabilities it computes
+};
+
+/// The builds of the risk step this processor can run, the one RiskBlockScorer uses first (the
+/// tests hold each to the single-case functions and to one another).
+std::vector<RiskRowsVariant> risk_rows_variants();
+
+/// The doubles of scratch a RiskRowsKernel or ProbabilitiesKernel needs for model `m`.
+std::size_t probability_scratch_size(const RiskModelData& m) noexcept;
+
+/// A worker's risk step for the blocks of a batch (src/risk_block_outputs.cpp), after the
+/// instrument's score_block: the log1p features, block_features, then the widest build of the
+/// risk step the processor runs. Compiled in the library, where it can be built for AVX-512, not
+/// in the caller's translation unit for the baseline instruction set.
+class RiskBlockScorer {
+ public:
+  /// `kernel`: the build of the risk step to run (null: the widest the processor runs).
+  explicit RiskBlockScorer(const RiskModelData& m, RiskRowsKernel kernel = nullptr);
+  /// The risk of the block the instrument scored (`block`, from the rows at `rows`, `stride`
+  /// doubles apart) into `out`; returns how many of its rows have no risk.
+  std::size_t score(const BlockView& block, const double* rows, std::size_t stride,
+                    const RiskBatchOutputs& out) noexcept;
+
+ private:
+  const RiskModelData& m_;
+  BlockFeatures features_;
+  /// The log_item_value features' log1p of a block's rows, feature k's row r at k * block_rows + r.
+  std::unique_ptr<double[]> log1p_values_;
+  std::unique_ptr<double[]> scratch_;  ///< probability_scratch_size(m_) doubles
+  RiskRowsKernel kernel_;
+};
+
 /// score_risk_batch's body over `rows` rows, read through the `Rows` each worker gets from
 /// `make_rows` (MatrixRows or ColumnRows), once the arguments are checked.
 template <class MakeRows>
@@ -656,24 +713,14 @@ BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, con
   const detail::InstrumentData& data = m.instrument.data();
   const std::size_t dims = m.instrument.dimension_count();
   const std::size_t items = m.instrument.item_count();
-  const std::size_t features = m.features.size();
-  const auto curve_months = static_cast<std::size_t>(out.survival ? out.survival_months : 0);
   const unsigned workers = detail::worker_count(threads, rows, 2048);
   std::vector<std::size_t> rejected(workers, 0);
   const BatchOutputs& io = out.instrument;
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
   detail::parallel_chunks(rows, workers, [&](std::size_t begin, std::size_t end, unsigned worker) {
     auto responses = make_rows();
     detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
-    detail::ProbabilityBlock probabilities(m);
-    detail::BlockFeatures block_features(features);
-    // The log_item_value features' log1p of a block's rows, feature k's row r at k * block_rows + r.
-    std::vector<double> log1p_values(m.log_features.empty() ? 0 : features * detail::block_rows);
-    // Per row of a block: the linear predictor (NaN = no risk), the completed months, the probability.
-    double block_eta[detail::block_rows], block_probability[detail::block_rows];
-    int block_t0[detail::block_rows];
-    std::int32_t block_band[detail::block_rows];
+    detail::RiskBlockScorer risk(m);
     std::size_t bad = 0;
     for (std::size_t first = begin; first < end; first += detail::block_rows) {
       const std::size_t count = std::min(detail::block_rows, end - first);
@@ -682,67 +729,7 @@ BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, con
       const detail::BlockView block =
           buffers.score(data, block_start, stride, first, count, responses.ahead(first, end), io);
       detail::write_block_outputs(io, block, dims, items);
-      for (std::size_t k : m.log_features) {
-        double* const column = log1p_values.data() + k * detail::block_rows;
-        const double* const source = block_start + m.features[k].source;
-        for (std::size_t r = 0; r < block.count; ++r) column[r] = source[r * stride];
-        detail::vmath::log1p(column, column, block.count);
-      }
-      // Every row's features, linear predictor and top factors at once (block_features), then
-      // each row's outputs; then the block's probabilities at once (ProbabilityBlock), and those
-      // two outputs.
-      detail::block_features(m,
-                             {block.count, block_start, stride, block.dimension_score, dims, block.item_severity, items,
-                              block.results, log1p_values.empty() ? nullptr : log1p_values.data(),
-                              out.top_factors != nullptr},
-                             block_features);
-      for (std::size_t k = 0; k < block.count; ++k) {
-        const std::size_t i = first + k;
-        RiskStatus status =
-            block.results[k].status == ResponseStatus::ok ? RiskStatus::ok : RiskStatus::rejected_by_instrument;
-        int t0 = 0;
-        if (status == RiskStatus::ok && m.form == RiskForm::discrete_hazard) {
-          const double months = block_start[k * stride + *m.duration_item];
-          if (std::isnan(months))
-            status = RiskStatus::missing_duration;
-          else
-            t0 = detail::completed_months(months);
-        }
-        const double eta = block_features.eta[k];
-        if (status == RiskStatus::ok && std::isnan(eta)) status = RiskStatus::not_finite;
-        block_t0[k] = t0;
-        if (status != RiskStatus::ok) {
-          ++bad;
-          block_eta[k] = nan;
-          if (out.linear_predictor) out.linear_predictor[i] = nan;
-          if (out.imputed_features) out.imputed_features[i] = -1;
-          if (out.top_factors) std::fill_n(out.top_factors + i * max_top_factors, max_top_factors, -1);
-          if (out.risk_status) out.risk_status[i] = static_cast<std::int32_t>(status);
-          if (out.feature_values) std::fill_n(out.feature_values + i * features, features, nan);
-          if (out.survival) std::fill_n(out.survival + i * curve_months, curve_months, nan);
-          continue;
-        }
-        block_eta[k] = eta;
-        if (out.linear_predictor) out.linear_predictor[i] = eta;
-        if (out.imputed_features) out.imputed_features[i] = block_features.imputed_count[k];
-        if (out.top_factors)
-          for (std::size_t p = 0; p < max_top_factors; ++p)
-            out.top_factors[i * max_top_factors + p] = block_features.top[p * detail::block_rows + k];
-        if (out.risk_status) out.risk_status[i] = 0;
-        if (out.feature_values)
-          for (std::size_t f = 0; f < features; ++f)
-            out.feature_values[i * features + f] = block_features.values[f * detail::block_rows + k];
-        if (out.survival)
-          detail::hazard_survival(m, eta, t0, out.survival_months, out.survival + i * curve_months);
-      }
-      if (!out.probability && !out.band) continue;
-      probabilities.compute(block.count, block_eta, block_t0, block_probability);
-      if (out.band) detail::bands_of(m, block.count, block_probability, block_band);
-      for (std::size_t k = 0; k < block.count; ++k) {
-        const bool scored = !std::isnan(block_eta[k]);
-        if (out.probability) out.probability[first + k] = scored ? block_probability[k] : nan;
-        if (out.band) out.band[first + k] = scored ? block_band[k] : -1;
-      }
+      bad += risk.score(block, block_start, stride, out);
     }
     rejected[worker] = bad;
   });

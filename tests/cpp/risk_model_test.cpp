@@ -529,6 +529,14 @@ std::vector<double> random_responses(const pact::Instrument& instrument, std::mt
 
 bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+/// score_risk's options for a survival curve of `months` months, without the counterfactual.
+pact::RiskOptions curve_options(std::size_t months) {
+  pact::RiskOptions options;
+  options.counterfactual = false;
+  options.horizons = {static_cast<int>(months)};
+  return options;
+}
+
 void expect_batch_equals_single(const pact::RiskModel& model, std::size_t n, unsigned seed) {
   const auto& instrument = model.instrument();
   const std::size_t items = instrument.item_count(), dims = instrument.dimension_count();
@@ -555,9 +563,18 @@ void expect_batch_equals_single(const pact::RiskModel& model, std::size_t n, uns
   pact::RiskOptions no_counterfactual;
   no_counterfactual.counterfactual = false;
   for (unsigned threads : {1u, 2u, 8u}) {
-    std::vector<double> scores(n * dims), composite(n), eta(n), probability(n);
-    std::vector<std::int32_t> level(n), status(n), band(n), risk_status(n), imputed(n);
+    const std::size_t features = model.features().size();
+    const bool hazard_form = model.form() == pact::RiskForm::discrete_hazard;
+    const std::size_t curve = hazard_form ? 30 : 0;  // past the horizon, as score_risk's curve goes
+    std::vector<double> scores(n * dims), composite(n), eta(n), probability(n), values(n * features), survival(n * curve);
+    std::vector<std::int32_t> level(n), status(n), band(n), risk_status(n), imputed(n), top(n * pact::max_top_factors);
     pact::RiskBatchOutputs out;
+    out.top_factors = top.data();
+    out.feature_values = values.data();
+    if (hazard_form) {
+      out.survival = survival.data();
+      out.survival_months = static_cast<int>(curve);
+    }
     out.instrument.dimension_scores = scores.data();
     out.instrument.composite = composite.data();
     out.instrument.level = level.data();
@@ -583,13 +600,18 @@ void expect_batch_equals_single(const pact::RiskModel& model, std::size_t n, uns
         ASSERT_TRUE(std::isnan(probability[i]) && std::isnan(eta[i]));
         ASSERT_EQ(band[i], -1);
         ASSERT_EQ(imputed[i], -1);
+        for (std::size_t p = 0; p < pact::max_top_factors; ++p) ASSERT_EQ(top[i * pact::max_top_factors + p], -1);
+        for (std::size_t k = 0; k < features; ++k) ASSERT_TRUE(std::isnan(values[i * features + k]));
+        for (std::size_t t = 0; t < curve; ++t) ASSERT_TRUE(std::isnan(survival[i * curve + t]));
         continue;
       }
       if (model.duration_item() && std::isnan(row[*model.duration_item()])) {
         ++missing_duration;
         ASSERT_EQ(risk_status[i], static_cast<int>(pact::RiskStatus::missing_duration));
-        ASSERT_TRUE(std::isnan(probability[i]));
+        ASSERT_TRUE(std::isnan(probability[i]) && std::isnan(eta[i]));
         ASSERT_EQ(band[i], -1);
+        ASSERT_EQ(imputed[i], -1);
+        ASSERT_EQ(top[i * pact::max_top_factors], -1);
         EXPECT_THROW(pact::score_risk(model, row, no_counterfactual), pact::ValidationError);
         continue;
       }
@@ -600,6 +622,15 @@ void expect_batch_equals_single(const pact::RiskModel& model, std::size_t n, uns
       ASSERT_TRUE(same(probability[i], single.probability)) << i;
       ASSERT_EQ(band[i], single.band) << i;
       ASSERT_EQ(imputed[i], static_cast<std::int32_t>(single.imputed_count)) << i;
+      for (std::size_t p = 0; p < pact::max_top_factors; ++p)
+        ASSERT_EQ(top[i * pact::max_top_factors + p],
+                  p < single.top_factors.size() ? static_cast<std::int32_t>(single.top_factors[p]) : -1)
+            << i;
+      for (std::size_t k = 0; k < features; ++k) ASSERT_TRUE(same(values[i * features + k], single.contributions[k].value)) << i;
+      if (hazard_form) {
+        const auto curve_of = pact::score_risk(model, row, curve_options(curve));
+        for (std::size_t t = 0; t < curve; ++t) ASSERT_TRUE(same(survival[i * curve + t], curve_of.survival[t])) << i;
+      }
     }
     EXPECT_EQ(summary.scored, scored);
     EXPECT_EQ(summary.rejected, rejected + missing_duration);
@@ -616,8 +647,8 @@ TEST(RiskBatch, DefaultModelEqualsSingleCaseBitForBit) {
   expect_batch_equals_single(pact::RiskModel::bundled(), 20000, 3);
 }
 
-// The batch's probabilities, a block at a time, against chronicity_probability one case at a
-// time (to the bit), and against libm's exp and log1p (the formula as published, to rounding).
+// The batch's probabilities, a block at a time in every build, against chronicity_probability one
+// case at a time (to the bit), and against libm's exp and log1p (the formula as published, to rounding).
 void expect_probability_block_equals_single(const pact::RiskModel& model, unsigned seed) {
   const auto& m = model.data();
   std::mt19937_64 rng(seed);
@@ -628,7 +659,9 @@ void expect_probability_block_equals_single(const pact::RiskModel& model, unsign
                                      -std::numeric_limits<double>::infinity()};
   const std::vector<int> months = {0, 1, 5, 6, 7, 11, 12, 13, 23, 24, 25, 47, 48, 49, 120, 1000,
                                    pact::detail::max_completed_months};
-  pact::detail::ProbabilityBlock block(m);
+  const auto variants = pact::detail::risk_rows_variants();
+  ASSERT_FALSE(variants.empty());
+  std::vector<double> scratch(pact::detail::probability_scratch_size(m));
   double eta[pact::detail::block_rows], p[pact::detail::block_rows];
   int t0[pact::detail::block_rows];
   for (int round = 0; round < 4000; ++round) {
@@ -637,7 +670,9 @@ void expect_probability_block_equals_single(const pact::RiskModel& model, unsign
       eta[i] = rng() % 4 == 0 ? edges[rng() % edges.size()] : wide(rng);
       t0[i] = rng() % 2 == 0 ? months[rng() % months.size()] : static_cast<int>(rng() % 100);
     }
-    block.compute(count, eta, t0, p);
+    const auto& variant = variants[static_cast<std::size_t>(round) % variants.size()];
+    SCOPED_TRACE(variant.name);
+    variant.probabilities(m, count, eta, t0, p, scratch.data());
     for (std::size_t i = 0; i < count; ++i) {
       const double single = pact::detail::chronicity_probability(m, eta[i], t0[i]);
       ASSERT_TRUE(same(p[i], single)) << "eta " << eta[i] << ", t0 " << t0[i] << ": " << p[i] << " vs " << single;
@@ -659,10 +694,133 @@ void expect_probability_block_equals_single(const pact::RiskModel& model, unsign
   }
 }
 
-TEST(RiskBatch, ProbabilityBlockEqualsSingleCaseAndLibm) {
+TEST(RiskBatch, EveryProbabilitiesVariantEqualsSingleCaseAndLibm) {
   expect_probability_block_equals_single(logistic(), 11);
   expect_probability_block_equals_single(hazard(), 12);
   expect_probability_block_equals_single(pact::RiskModel::bundled(), 13);
+}
+
+// Every build of the risk step (detail::risk_rows_variants) writes what score_risk_batch writes,
+// output for output and bit for bit, and score_risk_batch each row's score_risk: rows the
+// instrument rejects, rows without the months in care, months in care past every band and past
+// the cap, and linear predictors that overflow, in full blocks and a short one.
+void expect_risk_rows_variants_agree(const pact::RiskModel& model, unsigned seed) {
+  const auto& m = model.data();
+  const auto& instrument = model.instrument();
+  const std::size_t items = instrument.item_count(), dims = instrument.dimension_count();
+  const std::size_t features = model.features().size(), n = 5 * pact::detail::block_rows + 7;
+  const bool hazard_form = model.form() == pact::RiskForm::discrete_hazard;
+  const std::vector<double> long_months = {5.5, 47.0, 48.0, 600.0, 999999999.5, 1e9, 2e9, 1e300, -0.5};
+  std::mt19937_64 rng(seed);
+  std::vector<double> data;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto r = random_responses(instrument, rng, 0.2);
+    if (i % 13 == 5) r[0] = 1e9;  // rejected by the instrument
+    if (hazard_form && i % 7 == 3) r[*m.duration_item] = NA;
+    if (hazard_form && i % 5 == 1) r[*m.duration_item] = long_months[i % long_months.size()];
+    if (i % 11 == 2 && instrument.find_item("b2")) r[*instrument.find_item("b2")] = 1e308;
+    data.insert(data.end(), r.begin(), r.end());
+  }
+  const auto view = pact::view_rows(data.data(), static_cast<std::ptrdiff_t>(n), static_cast<std::ptrdiff_t>(items),
+                                    static_cast<std::ptrdiff_t>(items));
+  struct Outputs {
+    std::vector<double> eta, probability, values, survival;
+    std::vector<std::int32_t> band, status, imputed, top;
+    pact::RiskBatchOutputs out;
+  };
+  const std::size_t curve = hazard_form ? 12 : 0;
+  const auto make_outputs = [&] {
+    auto o = std::make_unique<Outputs>();
+    o->eta.assign(n, -7.0);
+    o->probability.assign(n, -7.0);
+    o->values.assign(n * features, -7.0);
+    o->survival.assign(n * curve, -7.0);
+    o->band.assign(n, -7);
+    o->status.assign(n, -7);
+    o->imputed.assign(n, -7);
+    o->top.assign(n * pact::max_top_factors, -7);
+    o->out.linear_predictor = o->eta.data();
+    o->out.probability = o->probability.data();
+    o->out.feature_values = o->values.data();
+    o->out.band = o->band.data();
+    o->out.risk_status = o->status.data();
+    o->out.imputed_features = o->imputed.data();
+    o->out.top_factors = o->top.data();
+    if (hazard_form) {
+      o->out.survival = o->survival.data();
+      o->out.survival_months = static_cast<int>(curve);
+    }
+    return o;
+  };
+  const auto batch = make_outputs();
+  const auto summary = pact::score_risk_batch(model, view, batch->out);
+  std::size_t scored = 0;
+  std::set<int> statuses;
+  for (std::size_t i = 0; i < n; ++i) {
+    statuses.insert(batch->status[i]);
+    if (batch->status[i] != 0) continue;
+    ++scored;
+    pact::RiskOptions options;
+    options.counterfactual = false;
+    if (hazard_form) options = curve_options(curve);
+    const auto single = pact::score_risk(model, std::span<const double>(data.data() + i * items, items), options);
+    ASSERT_TRUE(same(batch->eta[i], single.linear_predictor)) << i;
+    ASSERT_TRUE(same(batch->probability[i], single.probability)) << i;
+    ASSERT_EQ(batch->band[i], single.band) << i;
+    for (std::size_t t = 0; t < curve; ++t) ASSERT_TRUE(same(batch->survival[i * curve + t], single.survival[t])) << i;
+  }
+  EXPECT_EQ(summary.scored, scored);
+  EXPECT_TRUE(statuses.count(static_cast<int>(pact::RiskStatus::rejected_by_instrument)));
+  if (hazard_form) {
+    EXPECT_TRUE(statuses.count(static_cast<int>(pact::RiskStatus::missing_duration)));
+  }
+
+  const auto same_doubles = [](const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  };
+  for (const auto& variant : pact::detail::risk_rows_variants()) {
+    SCOPED_TRACE(variant.name);
+    const auto o = make_outputs();
+    pact::detail::BlockBuffers buffers(dims, items, m.uses_item_severity);
+    pact::detail::RiskBlockScorer risk(m, variant.rows);
+    std::size_t bad = 0;
+    for (std::size_t first = 0; first < n; first += pact::detail::block_rows) {
+      const std::size_t count = std::min(pact::detail::block_rows, n - first);
+      const double* const rows = data.data() + first * items;
+      const auto block = buffers.score(instrument.data(), rows, items, first, count, {}, pact::BatchOutputs{});
+      bad += risk.score(block, rows, items, o->out);
+    }
+    EXPECT_EQ(bad, summary.rejected);
+    EXPECT_TRUE(same_doubles(o->eta, batch->eta));
+    EXPECT_TRUE(same_doubles(o->probability, batch->probability));
+    EXPECT_TRUE(same_doubles(o->values, batch->values));
+    EXPECT_TRUE(same_doubles(o->survival, batch->survival));
+    EXPECT_EQ(o->band, batch->band);
+    EXPECT_EQ(o->status, batch->status);
+    EXPECT_EQ(o->imputed, batch->imputed);
+    EXPECT_EQ(o->top, batch->top);
+  }
+}
+
+TEST(RiskBatch, EveryRiskRowsVariantWritesWhatTheBatchWrites) {
+  expect_risk_rows_variants_agree(logistic(), 21);
+  expect_risk_rows_variants_agree(hazard(), 22);
+  expect_risk_rows_variants_agree(pact::RiskModel::bundled(), 23);
+  // Months in care without a maximum (past every band and past the cap), and a linear predictor
+  // that overflows to NaN (b2 enters twice, with opposite signs).
+  json instrument = json::parse(pact_test::read_text(pact_test::data_path("instruments/small.json")));
+  instrument["items"][2]["response"].erase("max");
+  const auto unbounded = pact::Instrument::parse(instrument.dump());
+  json hazard_doc = model_json("hazard");
+  json logistic_doc = model_json("logistic");
+  for (json* doc : {&hazard_doc, &logistic_doc}) {
+    (*doc)["features"].push_back(
+        {{"id", "b2_up"}, {"kind", "item_value"}, {"item", "b2"}, {"coefficient", 10}, {"se", 0}, {"reference", 0}});
+    (*doc)["features"].push_back(
+        {{"id", "b2_down"}, {"kind", "item_value"}, {"item", "b2"}, {"coefficient", -10}, {"se", 0}, {"reference", 0}});
+  }
+  expect_risk_rows_variants_agree(pact::RiskModel::parse(hazard_doc.dump(), unbounded), 24);
+  expect_risk_rows_variants_agree(pact::RiskModel::parse(logistic_doc.dump(), unbounded), 25);
 }
 
 TEST(RiskBatch, WritesItemSeveritiesAndCountsRowsWithoutOutputs) {

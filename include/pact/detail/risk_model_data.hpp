@@ -158,7 +158,7 @@ inline void for_each_horizon_band(const RiskModelData& m, int t0, int horizon, S
 /// exponential per band, not per month. When `curve` is not null it receives S(1..horizon), each
 /// computed by the same expression as the final value so that curve[horizon - 1] is the returned
 /// probability to the bit. softplus and exp are pact's own (vmath), which the batch runs on a
-/// block's rows at once (see ProbabilityBlock) with the same bits.
+/// block's rows at once (see ProbabilitiesKernel) with the same bits.
 inline double hazard_survival(const RiskModelData& m, double eta, int t0, int horizon, double* curve) noexcept {
   double cumulative = 0.0;  // -ln S so far
   int done = 0;             // months of the horizon already accounted for
@@ -189,75 +189,6 @@ inline double chronicity_probability(const RiskModelData& m, double eta, int t0)
   if (m.form == RiskForm::logistic) return logistic(eta);
   return hazard_survival(m, eta, t0, m.horizon_months, nullptr);
 }
-
-/// chronicity_probability for `count` (at most block_rows) cases at once, to the bit: the linear
-/// predictors `eta` and (hazard form) the completed months `t0` in, the probabilities `p` out. A
-/// case whose eta is NaN gets NaN. The exponentials and softplus terms of all the cases go through
-/// vmath's array forms, several cases to a vector, instead of one call at a time.
-class ProbabilityBlock {
- public:
-  explicit ProbabilityBlock(const RiskModelData& m)
-      // Room for every case's widest run of segments written from its place, and for rounding
-      // the count up to whole vectors.
-      : m_(m),
-        rate_(m.form == RiskForm::discrete_hazard ? (block_rows + 1) * m.hazard_segments.widest + vector_doubles : 0) {}
-
-  void compute(std::size_t count, const double* eta, const int* t0, double* p) noexcept {
-    if (m_.form == RiskForm::logistic) {
-      // logistic(eta), with the exponentials of the whole block in one call.
-      for (std::size_t i = 0; i < count; ++i) p[i] = -std::abs(eta[i]);
-      vmath::exp(p, p, count);
-      for (std::size_t i = 0; i < count; ++i) p[i] = eta[i] >= 0.0 ? 1.0 / (1.0 + p[i]) : p[i] / (1.0 + p[i]);
-      return;
-    }
-    // hazard_survival at the model's horizon: every case's softplus arguments a + eta, then every
-    // softplus at once, then each case's cumulative hazard summed in hazard_survival's order, then
-    // every exponential at once. The loops over a case's segments run `widest` times whatever
-    // the case's count (which varies from case to case and would mispredict as a branch): a case
-    // writes arguments past its own, which the next case overwrites, and adds +0.0 for segments
-    // not its own, which changes no sum (a cumulative hazard is never -0.0).
-    const HazardSegments& segments = m_.hazard_segments;
-    const std::size_t widest = segments.widest;
-    const std::size_t listed = segments.first.size() - 1;  // the t0 with segments of their own
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto t = static_cast<std::size_t>(t0[i]);
-      const bool own = t < listed;
-      const std::size_t begin = own ? segments.first[t] : segments.last_band;
-      const std::size_t end = own ? segments.first[t + 1] : segments.last_band + 1;
-      case_begin_[i] = begin;
-      case_count_[i] = end - begin;
-      case_rate_[i] = n;
-      for (std::size_t s = 0; s < widest; ++s) rate_[n + s] = segments.coefficient[begin + s] + eta[i];
-      n += end - begin;
-    }
-    // Whole vectors: the array form then needs no scalar calls for a remainder.
-    const std::size_t padded = (n + vector_doubles - 1) / vector_doubles * vector_doubles;
-    std::fill(rate_.begin() + static_cast<std::ptrdiff_t>(n), rate_.begin() + static_cast<std::ptrdiff_t>(padded), 0.0);
-    vmath::softplus(rate_.data(), rate_.data(), padded);
-    for (std::size_t i = 0; i < count; ++i) {
-      const double* const rate = rate_.data() + case_rate_[i];
-      const double* const months = segments.months.data() + case_begin_[i];
-      double cumulative = 0.0;
-      for (std::size_t s = 0; s < widest; ++s) {
-        const double term = months[s] * rate[s];
-        cumulative = cumulative + (s < case_count_[i] ? term : 0.0);
-      }
-      p[i] = -cumulative;
-    }
-    vmath::exp(p, p, count);
-  }
-
- private:
-  const RiskModelData& m_;
-  /// The most doubles in a vector of any variant of vmath's array forms.
-  static constexpr std::size_t vector_doubles = 8;
-  std::vector<double> rate_;  // per case and segment: a + eta, then softplus(a + eta)
-  // Per case: its first segment, its count of segments, and its first argument in rate_.
-  std::size_t case_begin_[block_rows];
-  std::size_t case_count_[block_rows];
-  std::size_t case_rate_[block_rows];
-};
 
 /// Fills the fields of a model that are derived from the rest (uses_item_severity, log_features,
 /// hazard_segments); both loaders, JSON and bundle, call it.
