@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -776,7 +777,7 @@ void expect_risk_rows_variants_agree(const pact::RiskModel& model, unsigned seed
   }
 
   const auto same_doubles = [](const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), same);
   };
   for (const auto& variant : pact::detail::risk_rows_variants()) {
     SCOPED_TRACE(variant.name);
