@@ -261,6 +261,7 @@ std::size_t rows_full(const RiskModelData& m, const RiskRowsInputs& in, double* 
   const __m512i interleave_low = _mm512_setr_epi32(0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5);
   const __m512i interleave_high = _mm512_setr_epi32(13, 21, 6, 14, 22, 7, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0);
   static_assert(max_top_factors == 3, "the interleave is written out for three picks");
+  const __m512i row_offsets = Avx512Lanes::strided(in.stride);
   for (std::size_t g = 0; g < groups; ++g) {
     const std::size_t r0 = g * width, i0 = block.first + r0;
     unsigned instrument_ok = 0;
@@ -271,8 +272,6 @@ std::size_t rows_full(const RiskModelData& m, const RiskRowsInputs& in, double* 
         _mm512_set1_epi32(static_cast<int>(RiskStatus::rejected_by_instrument)), scored, _mm512_setzero_si512());
     __m512i completed = _mm512_setzero_si512();
     if (hazard) {
-      const __m512i row_offsets = _mm512_mullo_epi64(_mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7),
-                                                     _mm512_set1_epi64(static_cast<long long>(in.stride)));
       const __m512d months =
           _mm512_i64gather_pd(row_offsets, in.rows + r0 * in.stride + *m.duration_item, sizeof(double));
       const __mmask8 missing = _mm512_mask_cmp_pd_mask(scored, months, months, _CMP_UNORD_Q);
