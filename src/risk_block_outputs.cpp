@@ -41,18 +41,15 @@ constexpr std::size_t vector_doubles = 8;
   for (std::size_t i = 0; i < count; ++i) p[i] = eta[i] >= 0.0 ? 1.0 / (1.0 + p[i]) : p[i] / (1.0 + p[i]);
 }
 
-/// ProbabilitiesKernel, case by case. hazard_survival at the model's horizon: every case's softplus
+/// The probabilities of the hazard form, case by case: hazard_survival at the model's horizon,
+/// every case's softplus
 /// arguments a + eta, then every softplus at once, then each case's cumulative hazard summed in
 /// hazard_survival's order, then every exponential at once. The loops over a case's segments run
 /// `widest` times whatever the case's count (which varies from case to case and would mispredict
 /// as a branch): a case writes arguments past its own, which the next case overwrites, and adds
 /// +0.0 for segments not its own, which changes no sum (a cumulative hazard is never -0.0).
-void probabilities_baseline(const RiskModelData& m, std::size_t count, const double* eta, const int* t0, double* p,
-                            double* rate) noexcept {
-  if (m.form == RiskForm::logistic) {
-    logistic_probabilities(count, eta, p);
-    return;
-  }
+void hazard_baseline(const RiskModelData& m, std::size_t count, const double* eta, const int* t0, double* p,
+                     double* rate) noexcept {
   const HazardSegments& segments = m.hazard_segments;
   const std::size_t widest = segments.widest;
   const std::size_t listed = segments.first.size() - 1;  // the t0 with segments of their own
@@ -119,6 +116,16 @@ void probabilities_baseline(const RiskModelData& m, std::size_t count, const dou
   }
 }
 
+/// ProbabilitiesKernel with `Hazard` (hazard_baseline or avx512::hazard) for the hazard form.
+template <auto Hazard>
+void probabilities(const RiskModelData& m, std::size_t count, const double* eta, const int* t0, double* p,
+                   double* scratch) noexcept {
+  if (m.form == RiskForm::logistic)
+    logistic_probabilities(count, eta, p);
+  else
+    Hazard(m, count, eta, t0, p, scratch);
+}
+
 /// RiskRowsKernel, row by row, for any number of rows.
 std::size_t rows_baseline(const RiskModelData& m, const RiskRowsInputs& in, double* scratch,
                           const RiskBatchOutputs& out) noexcept {
@@ -143,7 +150,7 @@ std::size_t rows_baseline(const RiskModelData& m, const RiskRowsInputs& in, doub
     write_row_extras(m, features, k, i, scored, eta[k], t0[k], out);
   }
   if (!out.probability && !out.band) return bad;
-  probabilities_baseline(m, block.count, eta, t0, probability, scratch);
+  probabilities<hazard_baseline>(m, block.count, eta, t0, probability, scratch);
   if (out.band) bands_of(m, block.count, probability, band);
   for (std::size_t k = 0; k < block.count; ++k) {
     const bool scored = !std::isnan(eta[k]);
@@ -172,32 +179,33 @@ inline __mmask8 first_lanes(std::size_t n) noexcept {
 inline __m512i load8_epi32(const std::int32_t* p) noexcept { return _mm512_maskz_loadu_epi32(0xff, p); }
 inline void store8_epi32(std::int32_t* p, __m512i v) noexcept { _mm512_mask_storeu_epi32(p, 0xff, v); }
 
-/// ProbabilitiesKernel, eight cases a vector: probabilities_baseline's arguments, softplus and
-/// exponentials, with each case's segments found and its cumulative hazard summed in the lanes.
-void probabilities(const RiskModelData& m, std::size_t count, const double* eta, const int* t0, double* p,
-                   double* rate) noexcept {
-  if (m.form == RiskForm::logistic) {
-    logistic_probabilities(count, eta, p);
-    return;
-  }
+/// hazard_baseline, eight cases a vector: the same arguments, softplus and exponentials, with each
+/// case's segments found and its cumulative hazard summed in the lanes.
+void hazard(const RiskModelData& m, std::size_t count, const double* eta, const int* t0, double* p,
+            double* rate) noexcept {
   const HazardSegments& segments = m.hazard_segments;
   const std::size_t widest = segments.widest;
   const auto listed = static_cast<long long>(segments.first.size() - 1);
-  const auto* const first = reinterpret_cast<const long long*>(segments.first.data());
+  const std::size_t* const first = segments.first.data();  // gathered as 64-bit lanes
   const __m512i last_band = _mm512_set1_epi64(static_cast<long long>(segments.last_band));
   const __m512i one = _mm512_set1_epi64(1);
   // Per case: its first segment and its count of segments (lanes past `count`: the last band's
   // one segment, never read), then its first argument in `rate`.
   alignas(64) long long case_begin[rows], case_count[rows], case_rate[rows];
+  // The cases' t0, zeros past `count`, read a half vector at a time (GCC 12's 512-to-256-bit casts
+  // start from an undefined vector, which its uninitialized check reports).
+  alignas(32) int completed[rows] = {};
+  std::copy_n(t0, count, completed);
   for (std::size_t g = 0; g * width < count; ++g) {
     const std::size_t r0 = g * width;
     const __mmask8 live = first_lanes(count - r0);
-    const __m512i t = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(live, t0 + r0)));
-    // A negative t0 is past `listed` as an unsigned number, as in probabilities_baseline.
+    const __m512i t =
+        _mm512_maskz_cvtepi32_epi64(live, _mm256_load_si256(reinterpret_cast<const __m256i*>(completed + r0)));
+    // A negative t0 is past `listed` as an unsigned number, as in hazard_baseline.
     const __mmask8 own = _mm512_mask_cmplt_epu64_mask(live, t, _mm512_set1_epi64(listed));
-    const __m512i begin = _mm512_mask_i64gather_epi64(last_band, own, t, first, sizeof(long long));
+    const __m512i begin = _mm512_mask_i64gather_epi64(last_band, own, t, first, sizeof(std::size_t));
     const __m512i end = _mm512_mask_i64gather_epi64(_mm512_add_epi64(last_band, one), own, _mm512_add_epi64(t, one),
-                                                    first, sizeof(long long));
+                                                    first, sizeof(std::size_t));
     _mm512_store_si512(case_begin + r0, begin);
     _mm512_store_si512(case_count + r0, _mm512_sub_epi64(end, begin));
   }
@@ -229,7 +237,7 @@ void probabilities(const RiskModelData& m, std::size_t count, const double* eta,
     for (std::size_t s = 0; s < widest; ++s) {
       const __m512i step = _mm512_set1_epi64(static_cast<long long>(s));
       // Segment s counts in the lanes where the case has more than s segments; elsewhere the sum
-      // is left as it is, as probabilities_baseline's +0.0 leaves it.
+      // is left as it is, as hazard_baseline's +0.0 leaves it.
       const __mmask8 counted = _mm512_mask_cmpgt_epi64_mask(live, segment_count, step);
       const __m512d months = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), counted, _mm512_add_epi64(begin, step),
                                                       segments.months.data(), sizeof(double));
@@ -249,7 +257,7 @@ std::size_t rows_full(const RiskModelData& m, const RiskRowsInputs& in, double* 
   const BlockView& block = *in.block;
   if (block.count != rows) return rows_baseline(m, in, scratch, out);
   const BlockFeatures& features = *in.features;
-  const bool hazard = m.form == RiskForm::discrete_hazard;
+  const bool hazard_form = m.form == RiskForm::discrete_hazard;
   alignas(64) double eta[rows];
   alignas(64) double probability[rows];
   alignas(64) int t0[rows];
@@ -271,7 +279,7 @@ std::size_t rows_full(const RiskModelData& m, const RiskRowsInputs& in, double* 
     __m512i status = _mm512_mask_mov_epi32(
         _mm512_set1_epi32(static_cast<int>(RiskStatus::rejected_by_instrument)), scored, _mm512_setzero_si512());
     __m512i completed = _mm512_setzero_si512();
-    if (hazard) {
+    if (hazard_form) {
       const __m512d months =
           _mm512_i64gather_pd(row_offsets, in.rows + r0 * in.stride + *m.duration_item, sizeof(double));
       const __mmask8 missing = _mm512_mask_cmp_pd_mask(scored, months, months, _CMP_UNORD_Q);
@@ -313,7 +321,7 @@ std::size_t rows_full(const RiskModelData& m, const RiskRowsInputs& in, double* 
         write_row_extras(m, features, r0 + j, i0 + j, (scored >> j) & 1u, eta[r0 + j], t0[r0 + j], out);
   }
   if (!out.probability && !out.band) return bad;
-  probabilities(m, rows, eta, t0, probability, scratch);
+  probabilities<avx512::hazard>(m, rows, eta, t0, probability, scratch);
   for (std::size_t g = 0; g < groups; ++g) {
     const std::size_t r0 = g * width, i0 = block.first + r0;
     const __m512d p = _mm512_load_pd(probability + r0);
@@ -338,9 +346,9 @@ PACT_AVX512_END
 std::vector<RiskRowsVariant> risk_rows_variants() {
   std::vector<RiskRowsVariant> variants;
 #ifdef PACT_RISK_ROWS_X86
-  if (runs_avx512()) variants.push_back({"avx512", avx512::rows_full, avx512::probabilities});
+  if (runs_avx512()) variants.push_back({"avx512", avx512::rows_full, probabilities<avx512::hazard>});
 #endif
-  variants.push_back({"baseline", rows_baseline, probabilities_baseline});
+  variants.push_back({"baseline", rows_baseline, probabilities<hazard_baseline>});
   return variants;
 }
 
