@@ -78,6 +78,17 @@ class LinePrefetcher {
       if (next_ >= end_) next_range();
     }
   }
+  /// The next `count` lines, if so many are left: without a test per line where the current range
+  /// has them all.
+  [[gnu::always_inline]] void lines(std::size_t count) noexcept {
+    if (next_ + count * line <= end_) {
+      for (std::size_t k = 0; k < count; ++k) __builtin_prefetch(reinterpret_cast<const void*>(next_ + k * line), 0, 3);
+      next_ += count * line;
+      if (next_ >= end_) next_range();
+      return;
+    }
+    for (std::size_t k = 0; k < count; ++k) one();
+  }
   void rest() noexcept {
     while (next_ < end_) one();
   }
@@ -318,6 +329,19 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
   CopyToRows(weighted, dimensions, count, dimension_score);
   if (dimension_coverage) CopyToRows(weight, dimensions, count, dimension_coverage);
 
+  // finish_row's composite and level across the lanes: a level for each of the levels' minimums
+  // the composite reaches (they increase), none without a composite (a NaN reaches none).
+  vd composite[groups];
+  vi level[groups];
+  for (std::size_t g = 0; g < groups; ++g) {
+    const vi has_composite =
+        (scored_weight[g] > splat(0.0)) & (scored_weight[g] + splat(coverage_slack) >= splat(data.composite_min_coverage));
+    composite[g] = select(has_composite, composite_sum[g] / select(has_composite, scored_weight[g], splat(1.0)),
+                          splat(missing));
+    level[g] = splat(std::int64_t{-1});
+    for (const Level& l : data.levels) level[g] -= composite[g] >= splat(l.min_score);  // a set mask is -1
+  }
+
   for (std::size_t r = 0; r < count; ++r) {
     const std::size_t g = r / width, k = r % width;
     RowResult& result = results[r];
@@ -327,17 +351,13 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
                          item_severity ? item_severity + r * items : nullptr, weighted, weight);
       continue;
     }
-    result = RowResult{};
+    result.status = ResponseStatus::ok;
+    result.error_item = -1;
+    result.composite = composite[g][k];
+    result.composite_coverage = scored_weight[g][k];
+    result.level = static_cast<std::int32_t>(level[g][k]);
     result.deprivation_score = deprivation_score[g][k];
     result.deprived_count = static_cast<std::int32_t>(deprived_count[g][k]);
-    result.composite_coverage = scored_weight[g][k];
-    if (scored_weight[g][k] > 0.0 && scored_weight[g][k] + coverage_slack >= data.composite_min_coverage) {
-      result.composite = composite_sum[g][k] / scored_weight[g][k];
-      std::int32_t level = 0;
-      for (std::size_t l = 1; l < data.levels.size(); ++l)
-        if (result.composite >= data.levels[l].min_score) level = static_cast<std::int32_t>(l);
-      result.level = level;
-    }
   }
 }
 
@@ -361,8 +381,13 @@ void score_block_baseline(const InstrumentData& data, const double* rows, std::s
 
 // The item loop for AVX-512: eight rows to a vector, in intrinsics, because GCC's vector
 // extensions turn 512-bit comparisons and selects into scalar code (measured 3.7 times slower
-// than AVX2). It computes what add_items computes, operation for operation: the same tests in
-// the same order, masked-out terms of +0.0, and each sum's terms in instrument order.
+// than AVX2). Each sum gets the same terms as in add_items, in instrument order, but they are
+// found in fewer operations: a short table is looked up with its entries already multiplied by
+// the item's weight, a short curve by its segments (CurveSegments), a missing response adds +0.0
+// without a mask, and a response that is not valid is not tested item by item but leaves a NaN
+// in its row's weighted sum (see add_terms), which the loop tests once, after the last item. A fraction
+// where a whole number is due is the one invalid response that can look valid (a table looks up
+// its floor); the loop collects those apart.
 namespace avx512 {
 
 constexpr std::size_t width = 8;  // doubles per vector
@@ -373,7 +398,7 @@ static_assert(lanes % width == 0);
 PACT_AVX512 __m512d broadcast(double x) noexcept { return _mm512_set1_pd(x); }
 
 /// Item j's rule in each of the eight lanes of `v`: the lanes that count, and their severity
-/// (+0.0 elsewhere).
+/// there (finite elsewhere, and never added).
 struct Rule {
   __mmask8 counted;
   __m512d severity;
@@ -387,26 +412,6 @@ PACT_AVX512 __m512d look_up(const double* table, __m512i index) noexcept {
   if constexpr (form == BlockRule::table16)
     return _mm512_permutex2var_pd(_mm512_loadu_pd(table), index, _mm512_loadu_pd(table + 8));
   return _mm512_i64gather_pd(index, table, sizeof(double));
-}
-
-/// What lookup_rule (of the four-row loop) computes, for a table with exact offsets (BlockRule),
-/// in fewer operations: about half, and half the comparisons, which only one port executes. A
-/// response at or above the minimum lies exactly `offset` above it, so it counts when that offset
-/// is whole and indexes a severity in the table, as in lookup_rule; one below the minimum has a
-/// negative offset, which is either not whole or, as an unsigned index, past the table. Every
-/// index past the table is brought down to lookup_size, a NaN entry, so that the range needs no
-/// test of its own: NaN and infinite responses end there too.
-template <BlockRule form>
-PACT_AVX512 Rule exact_lookup_rule(const double* table, const CompiledItem& item, __m512d v) noexcept {
-  const __m512d big = broadcast(two_52);
-  const __m512d offset = _mm512_sub_pd(v, broadcast(item.min_value));
-  const __m512d rounded = _mm512_add_pd(offset, big);
-  const __mmask8 whole = _mm512_cmp_pd_mask(_mm512_sub_pd(rounded, big), offset, _CMP_EQ_OQ);
-  const __m512i index = _mm512_min_epu64(_mm512_sub_epi64(_mm512_castpd_si512(rounded), _mm512_castpd_si512(big)),
-                                         _mm512_set1_epi64(item.lookup_size));
-  const __m512d looked_up = look_up<form>(table, index);
-  const __mmask8 counted = _mm512_mask_cmp_pd_mask(whole, looked_up, looked_up, _CMP_ORD_Q);
-  return {counted, _mm512_maskz_mov_pd(counted, looked_up)};
 }
 
 /// lookup_rule (of the four-row loop) operation for operation, for a table whose minimum is
@@ -450,18 +455,39 @@ PACT_AVX512 __m512d curve_at(const SeverityCurve& curve, __m512d v) noexcept {
                             broadcast(curve.severity[0]));
 }
 
-PACT_AVX512 Rule curve_rule(const SeverityCurve& curve, const CompiledItem& item, __m512d v) noexcept {
+/// The lanes of `v` that count for an item on a curve: score_row's test (within the minimum and
+/// the maximum, and whole where the item must be).
+PACT_AVX512 __mmask8 curve_counted(const CompiledItem& item, __m512d v) noexcept {
   const __m512d big = broadcast(two_52);
   const __m512d magnitude = _mm512_abs_pd(v);
-  __mmask8 counted = _mm512_cmp_pd_mask(v, broadcast(item.min_value), _CMP_GE_OQ) &
-                     _mm512_cmp_pd_mask(v, broadcast(item.max_value), _CMP_LE_OQ) &
-                     _mm512_cmp_pd_mask(magnitude, broadcast(infinity), _CMP_LT_OQ);
+  __mmask8 counted = _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(v, broadcast(item.min_value), _CMP_GE_OQ), v,
+                                             broadcast(item.max_value), _CMP_LE_OQ);
+  // A finite minimum and maximum rule out the infinities by themselves.
+  if (!(std::isfinite(item.min_value) && std::isfinite(item.max_value)))
+    counted = _mm512_mask_cmp_pd_mask(counted, magnitude, broadcast(infinity), _CMP_LT_OQ);
   if (item.whole_number)
     counted &= static_cast<__mmask8>(
         _mm512_cmp_pd_mask(magnitude, big, _CMP_GE_OQ) |
         _mm512_cmp_pd_mask(_mm512_sub_pd(_mm512_add_pd(magnitude, big), big), magnitude, _CMP_EQ_OQ));
-  const __m512d severity = curve_at(curve, _mm512_maskz_mov_pd(counted, v));
-  return {counted, _mm512_maskz_mov_pd(counted, severity)};
+  return counted;
+}
+
+/// SeverityCurve::at for every lane of `v` (each finite), by the curve's CurveSegments: the value
+/// clamped to the curve's points, its segment counted as the points at or below it, and the
+/// segment's ends permuted into place.
+PACT_AVX512 __m512d short_curve_at(const CurveSegments& curve, bool linear, __m512d v) noexcept {
+  const std::size_t points = curve.points;
+  const __m512d clamped = _mm512_min_pd(_mm512_max_pd(v, broadcast(curve.x[0])), broadcast(curve.x[points - 1]));
+  __m512i segment = _mm512_setzero_si512();
+  for (std::size_t i = 1; i < points; ++i)
+    segment = _mm512_mask_sub_epi64(segment, _mm512_cmp_pd_mask(broadcast(curve.x[i]), clamped, _CMP_LE_OQ), segment,
+                                    _mm512_set1_epi64(-1));
+  const __m512d severity_low = _mm512_permutexvar_pd(segment, _mm512_loadu_pd(curve.severity_low));
+  if (!linear) return severity_low;
+  const __m512d x_low = _mm512_permutexvar_pd(segment, _mm512_loadu_pd(curve.x_low));
+  const __m512d x_span = _mm512_permutexvar_pd(segment, _mm512_loadu_pd(curve.x_span));
+  const __m512d severity_span = _mm512_permutexvar_pd(segment, _mm512_loadu_pd(curve.severity_span));
+  return _mm512_add_pd(severity_low, _mm512_mul_pd(_mm512_div_pd(_mm512_sub_pd(clamped, x_low), x_span), severity_span));
 }
 
 /// One dimension's sums for the group's eight rows, kept in registers while the items of that
@@ -471,6 +497,9 @@ struct Sums {
   std::uint32_t dimension;
   __m512d weighted;
   __m512d weight;
+  /// The weighted sums of the dimensions written back so far, added up: NaN in the lanes of the
+  /// invalid rows (see add_terms), and the only test of them the item loop makes.
+  __m512d written_back;
 };
 
 /// What the item loop reads, and where one group of eight rows adds its terms: its first lane in
@@ -482,6 +511,8 @@ struct Group {
   const CompiledItem* compiled;
   const Item* items;
   const double* severity_table;
+  const double* weighted_severity_table;
+  const CurveSegments* curve_segments;
   double* weighted;
   double* weight;
   double* item_severity;
@@ -490,60 +521,124 @@ struct Group {
 };
 
 /// Dimension `dimension`'s sums for the group, and back.
-PACT_AVX512 Sums load_sums(const Group& group, std::uint32_t dimension) noexcept {
-  return {dimension, _mm512_loadu_pd(group.weighted + dimension * lanes),
-          _mm512_loadu_pd(group.weight + dimension * lanes)};
+PACT_AVX512 void load_sums(const Group& group, Sums& sums, std::uint32_t dimension) noexcept {
+  sums.dimension = dimension;
+  sums.weighted = _mm512_loadu_pd(group.weighted + dimension * lanes);
+  sums.weight = _mm512_loadu_pd(group.weight + dimension * lanes);
 }
-PACT_AVX512 void store_sums(const Group& group, const Sums& sums) noexcept {
+PACT_AVX512 void store_sums(const Group& group, Sums& sums) noexcept {
   _mm512_storeu_pd(group.weighted + sums.dimension * lanes, sums.weighted);
   _mm512_storeu_pd(group.weight + sums.dimension * lanes, sums.weight);
+  sums.written_back = _mm512_add_pd(sums.written_back, sums.weighted);
 }
 /// `sums` made dimension `dimension`'s, those of the dimension before written back first.
 PACT_AVX512 void move_sums(const Group& group, Sums& sums, std::uint32_t dimension) noexcept {
   if (dimension == sums.dimension) return;
   store_sums(group, sums);
-  sums = load_sums(group, dimension);
+  load_sums(group, sums, dimension);
 }
 
-/// `rule`, item j's in each of the group's rows, into its dimension's sums (and the severities,
-/// when `write_severities`); returns the rows it makes invalid.
-template <bool write_severities>
-PACT_AVX512 unsigned add_rule(const Rule& rule, const CompiledItem& item, std::size_t j, __m512d v, const Group& group,
-                              Sums& sums) noexcept {
-  const __m512d item_weight = broadcast(item.weight);
-  sums.weighted = _mm512_add_pd(sums.weighted, _mm512_mul_pd(item_weight, rule.severity));
-  sums.weight = _mm512_add_pd(sums.weight, _mm512_maskz_mov_pd(rule.counted, item_weight));
-  const __mmask8 absent = _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
-  if constexpr (write_severities) {
-    const __m512d written = _mm512_mask_mov_pd(rule.severity, absent, broadcast(nan));
-    _mm512_mask_i64scatter_pd(group.item_severity + j, group.written_lanes, group.severity_index, written,
-                              sizeof(double));
+/// What item j adds to its dimension's two sums in each of the group's rows.
+struct Terms {
+  __m512d weighted;
+  __m512d weight;
+};
+
+/// Item j's terms, from `term`: the item's weight times its severity where the response counts,
+/// and NaN elsewhere. A missing response to an optional item adds +0.0 to both sums instead,
+/// which leaves them as they are (they start at +0.0 and never hold -0.0), as score_row leaves
+/// them; any other response that does not count (present and not valid, or missing and required)
+/// makes the row's weighted sum NaN, which is how the item loop learns that a row is invalid. No
+/// mask is needed: VFIXUPIMMPD replaces the term by +0.0 where the response is a NaN.
+PACT_AVX512 Terms terms(const CompiledItem& item, __m512d term, __m512d v) noexcept {
+  Terms t{term, broadcast(item.weight)};
+  if (!item.required) {
+    const __m512i nan_to_zero = _mm512_set1_epi64(0x88);  // the quiet and signalling NaN tokens: +0.0; others: kept
+    t.weighted = _mm512_fixupimm_pd(t.weighted, v, nan_to_zero, 0);
+    t.weight = _mm512_fixupimm_pd(t.weight, v, nan_to_zero, 0);
   }
-  // A lane goes wrong on a present value that does not count, or a missing required one.
-  return static_cast<__mmask8>(item.required ? ~rule.counted : ~(rule.counted | absent));
+  return t;
 }
 
-/// Item `j`, its value in each of the group's rows, into its dimension's sums; returns the rows it
-/// makes invalid. Each rule's path runs to the end on its own, so that no mask has to be kept
-/// across the paths' meeting point (GCC keeps such a mask in memory).
+PACT_AVX512 void add(Sums& sums, const Terms& t) noexcept {
+  sums.weighted = _mm512_add_pd(sums.weighted, t.weighted);
+  sums.weight = _mm512_add_pd(sums.weight, t.weight);
+}
+
+/// `rule`, item j's in each of the group's rows, as terms (and the severities, when
+/// `write_severities`). A lane that does not count writes NaN as its severity: in a row that stays
+/// valid it is a missing response.
 template <bool write_severities>
-PACT_AVX512 unsigned add_item(std::size_t j, __m512d v, const Group& group, Sums& sums) noexcept {
+PACT_AVX512 Terms rule_terms(const Rule& rule, const CompiledItem& item, std::size_t j, __m512d v,
+                             const Group& group) noexcept {
+  const __m512d nan_vector = broadcast(nan);
+  if constexpr (write_severities)
+    _mm512_mask_i64scatter_pd(group.item_severity + j, group.written_lanes, group.severity_index,
+                              _mm512_mask_mov_pd(nan_vector, rule.counted, rule.severity), sizeof(double));
+  return terms(item, _mm512_mask_mov_pd(nan_vector, rule.counted, _mm512_mul_pd(broadcast(item.weight), rule.severity)),
+               v);
+}
+
+/// The terms of an item with a table of exact offsets (table8, table16, gathered_table; see
+/// lookup_rule of the four-row loop). A response at or above the minimum lies exactly `offset`
+/// above it, and counts when that offset is whole and indexes an entry that is not NaN. The
+/// offset is converted to a whole number twice, rounded down and up: rounded down, brought down
+/// to lookup_size (a NaN entry) where it lies past the table, it is the index; NaN, infinite and
+/// negative offsets convert to 2^64 - 1, past every table. The two conversions differ only for a
+/// fraction, which is not valid and is collected in `fractions`, for the row to be scored by
+/// score_row (what the fraction's floor added to the sums is never read). Without the severities,
+/// the table looked up is the weighted one, whose entries are the terms themselves.
+template <BlockRule form, bool write_severities>
+PACT_AVX512 Terms table_terms(const CompiledItem& item, std::size_t j, __m512d v, const Group& group,
+                              __m512i& fractions) noexcept {
+  const __m512d offset = _mm512_sub_pd(v, broadcast(item.min_value));
+  const __m512i down = _mm512_cvt_roundpd_epu64(offset, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  const __m512i up = _mm512_cvt_roundpd_epu64(offset, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);
+  fractions = _mm512_ternarylogic_epi64(fractions, down, up, 0xf6);  // fractions | (down ^ up)
+  const __m512i index = _mm512_min_epu64(down, _mm512_set1_epi64(static_cast<long long>(item.lookup_size)));
+  if constexpr (write_severities) {
+    // NaN where the response is missing or not valid, as rule_terms writes it.
+    const __m512d severity = look_up<form>(group.severity_table + item.table_offset, index);
+    _mm512_mask_i64scatter_pd(group.item_severity + j, group.written_lanes, group.severity_index, severity,
+                              sizeof(double));
+    return terms(item, _mm512_mul_pd(broadcast(item.weight), severity), v);
+  }
+  return terms(item, look_up<form>(group.weighted_severity_table + item.table_offset, index), v);
+}
+
+/// The terms of item j, whose value in each of the group's rows is `v`. Each form's path runs to
+/// the end on its own, so that no mask has to be kept across the paths' meeting point (GCC keeps
+/// such a mask in memory). The short tables, most items of an instrument, are tested for first: a
+/// predictable branch, and their path stays in the loop instead of behind the switch's indirect
+/// jump (10% of the instrument's time on ordinal items).
+template <bool write_severities>
+PACT_AVX512 Terms item_terms(std::size_t j, __m512d v, const Group& group, __m512i& fractions) noexcept {
   const CompiledItem& item = group.compiled[j];
-  const double* const table = group.severity_table + item.table_offset;
+  if (item.block_rule == BlockRule::table8) [[likely]]
+    return table_terms<BlockRule::table8, write_severities>(item, j, v, group, fractions);
   switch (item.block_rule) {
     case BlockRule::table8:
-      return add_rule<write_severities>(exact_lookup_rule<BlockRule::table8>(table, item, v), item, j, v, group, sums);
     case BlockRule::table16:
-      return add_rule<write_severities>(exact_lookup_rule<BlockRule::table16>(table, item, v), item, j, v, group, sums);
+      return table_terms<BlockRule::table16, write_severities>(item, j, v, group, fractions);
     case BlockRule::gathered_table:
-      return add_rule<write_severities>(exact_lookup_rule<BlockRule::gathered_table>(table, item, v), item, j, v,
-                                        group, sums);
+      return table_terms<BlockRule::gathered_table, write_severities>(item, j, v, group, fractions);
     case BlockRule::checked_table:
-      return add_rule<write_severities>(checked_lookup_rule(table, item, v), item, j, v, group, sums);
+      return rule_terms<write_severities>(checked_lookup_rule(group.severity_table + item.table_offset, item, v), item,
+                                          j, v, group);
+    case BlockRule::short_curve: {
+      const __mmask8 counted = curve_counted(item, v);
+      const __m512d severity =
+          short_curve_at(group.curve_segments[item.segments_offset],
+                         group.items[j].curve.interpolation == SeverityCurve::Interpolation::linear,
+                         _mm512_maskz_mov_pd(counted, v));
+      return rule_terms<write_severities>({counted, severity}, item, j, v, group);
+    }
     case BlockRule::curve:
       break;
   }
-  return add_rule<write_severities>(curve_rule(group.items[j].curve, item, v), item, j, v, group, sums);
+  const __mmask8 counted = curve_counted(item, v);
+  return rule_terms<write_severities>({counted, curve_at(group.items[j].curve, _mm512_maskz_mov_pd(counted, v))}, item,
+                                      j, v, group);
 }
 
 /// The 8 x 8 doubles of `a` (a vector per row) transposed into `item` (a vector per column).
@@ -609,18 +704,22 @@ template <bool write_severities>
   }
   for (std::size_t r0 = 0; r0 < lanes; r0 += width) {
     const double* const group_rows = rows + r0 * stride;
-    unsigned invalid_lanes = 0;
     const avx512::Group group{
         data.compiled.data(),
         data.items.data(),
         data.severity_table.data(),
+        data.weighted_severity_table.data(),
+        data.curve_segments.data(),
         weighted + r0,
         weight + r0,
         write_severities ? item_severity + r0 * items : nullptr,
         severity_index,
         static_cast<__mmask8>(count >= r0 + width ? 0xff : count > r0 ? (1u << (count - r0)) - 1 : 0)};
 
-    avx512::Sums sums = avx512::load_sums(group, group.compiled[0].dimension);
+    avx512::Sums sums;
+    sums.written_back = _mm512_setzero_pd();
+    avx512::load_sums(group, sums, group.compiled[0].dimension);
+    __m512i fractions = _mm512_setzero_si512();
     // Eight items at a time, transposed from the eight rows; the last ones, fewer than eight,
     // with the loads masked to them.
     for (std::size_t j = 0; j < items; j += width) {
@@ -629,13 +728,15 @@ template <bool write_severities>
       __m512d row[width], item[width];
       for (std::size_t r = 0; r < width; ++r) row[r] = _mm512_maskz_loadu_pd(loaded, group_rows + r * stride + j);
       avx512::transpose(row, item);
+      prefetcher.lines(width);
       for (std::size_t c = 0; c < chunk; ++c) {
-        prefetcher.one();
         avx512::move_sums(group, sums, group.compiled[j + c].dimension);
-        invalid_lanes |= avx512::add_item<write_severities>(j + c, item[c], group, sums);
+        avx512::add(sums, avx512::item_terms<write_severities>(j + c, item[c], group, fractions));
       }
     }
     avx512::store_sums(group, sums);
+    const unsigned invalid_lanes = _mm512_cmp_pd_mask(sums.written_back, sums.written_back, _CMP_UNORD_Q) |
+                                   _mm512_test_epi64_mask(fractions, fractions);
     for (std::size_t k = 0; k < width; ++k) invalid[r0 + k] = (invalid_lanes >> k) & 1u;
   }
   ahead = prefetcher;

@@ -8,8 +8,32 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace pact::detail {
+namespace {
+
+/// `curve` as CurveSegments, when the AVX-512 kernel can evaluate it that way (see there).
+std::optional<CurveSegments> short_curve_segments(const SeverityCurve& curve) {
+  const std::size_t n = curve.x.size();
+  if (n < 2 || n > CurveSegments::max_points) return std::nullopt;
+  if (std::any_of(curve.severity.begin(), curve.severity.end(), [](double s) { return std::signbit(s); }))
+    return std::nullopt;
+  CurveSegments segments{};
+  segments.points = n;
+  for (std::size_t k = 0; k < CurveSegments::max_points; ++k) {
+    const std::size_t lo = std::min(k, n - 1);
+    segments.x[k] = curve.x[lo];
+    segments.x_low[k] = curve.x[lo];
+    segments.severity_low[k] = curve.severity[lo];
+    // As SeverityCurve::at computes them, between point lo and the next.
+    segments.x_span[k] = lo + 1 < n ? curve.x[lo + 1] - curve.x[lo] : 1.0;
+    segments.severity_span[k] = lo + 1 < n ? curve.severity[lo + 1] - curve.severity[lo] : 0.0;
+  }
+  return segments;
+}
+
+}  // namespace
 
 double least_covering_weight(double weight_sum, double min_coverage) noexcept {
   const auto passes = [&](double w) { return w / weight_sum + coverage_slack >= min_coverage; };
@@ -43,6 +67,7 @@ void compile_instrument(InstrumentData& d) {
     d.least_covering_weight.push_back(least_covering_weight(d.dimension_weight_sum[k], d.dimensions[k].min_coverage));
   d.compiled.clear();
   d.severity_table.clear();
+  d.curve_segments.clear();
   for (std::size_t j = 0; j < d.items.size(); ++j) {
     Item& item = d.items[j];
     item.weight_in_dimension = item.weight / d.dimension_weight_sum[item.dimension];
@@ -106,9 +131,18 @@ void compile_instrument(InstrumentData& d) {
                      : c.lookup_size < 8  ? BlockRule::table8
                      : c.lookup_size < 16 ? BlockRule::table16
                                           : BlockRule::gathered_table;
+    } else if (auto segments = short_curve_segments(item.curve)) {
+      c.block_rule = BlockRule::short_curve;
+      c.segments_offset = static_cast<std::uint32_t>(d.curve_segments.size());
+      d.curve_segments.push_back(*segments);
     }
     d.compiled.push_back(c);
   }
+  // NaN where severity_table has NaN: in a table (the weight times NaN) and in its padding.
+  d.weighted_severity_table.assign(d.severity_table.size(), std::numeric_limits<double>::quiet_NaN());
+  for (const CompiledItem& c : d.compiled)
+    for (std::size_t k = c.table_offset; k < c.table_offset + c.lookup_size; ++k)
+      d.weighted_severity_table[k] = c.weight * d.severity_table[k];
   d.item_index.clear();
   d.dimension_index.clear();
   for (std::size_t j = 0; j < d.items.size(); ++j) d.item_index.emplace_back(d.items[j].id, j);

@@ -25,7 +25,11 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 // The small fixture plus items that test the kernel's whole-number arithmetic and its two paths:
 // a long sparse scale with negative codes; a long curve over a count short enough to be looked up
 // in a table, and one too wide for that; a step curve over negative counts; and a count whose
-// minimum is not whole, which is never looked up.
+// minimum is not whole, which is never looked up. And curves of a few points, which the AVX-512
+// kernel evaluates segment by segment (BlockRule::short_curve): a step curve over months whose
+// first point lies above the minimum, an unbounded amount whose interpolation at a point is not
+// that point's severity (0.3 + 1 * (0.9 - 0.3) is 0.9000000000000001), and a curve with a
+// severity of -0, which keeps the scan of its points.
 pact::Instrument edge_instrument() {
   std::string json = pact_test::read_text(pact_test::data_path("instruments/small.json"));
   std::string options;
@@ -53,7 +57,16 @@ pact::Instrument edge_instrument() {
                   "severity": {"interpolation": "linear", "points": [)" + points + R"(]}}},
     {"id": "h1", "dimension": "b", "label": {"en": "Half count", "es": "Medio recuento"}, "weight": 0.75, "required": false,
      "response": {"type": "count", "min": -2.5, "max": 40,
-                  "severity": {"interpolation": "linear", "points": [[-2.5, 0], [0, 0.25], [10, 0.5], [33.3, 1]]}}}
+                  "severity": {"interpolation": "linear", "points": [[-2.5, 0], [0, 0.25], [10, 0.5], [33.3, 1]]}}},
+    {"id": "m1", "dimension": "a", "label": {"en": "Step months", "es": "Meses"}, "weight": 1.25, "required": false,
+     "response": {"type": "months", "min": 0, "max": 600,
+                  "severity": {"interpolation": "step", "points": [[3, 0.1], [6, 0.3], [12, 0.55], [24.5, 0.8], [48, 1]]}}},
+    {"id": "am", "dimension": "c", "label": {"en": "Amount", "es": "Importe"}, "weight": 0.5, "required": true,
+     "response": {"type": "amount",
+                  "severity": {"interpolation": "linear", "points": [[1, 0.1], [2.5, 0.7], [10, 0.3], [40, 0.9]]}}},
+    {"id": "z1", "dimension": "b", "label": {"en": "Signed zero", "es": "Cero"}, "weight": 1, "required": false,
+     "response": {"type": "months", "min": 0, "max": 100,
+                  "severity": {"interpolation": "linear", "points": [[0, -0.0], [10, 0.5], [20, 0]]}}}
   ]
 })";
   // The fixture ends with the items' closing bracket and brace: ours replace them.
@@ -61,9 +74,16 @@ pact::Instrument edge_instrument() {
   return pact::Instrument::parse(json);
 }
 
-// Values that a valid response of `item` may take, and values near them that are not valid.
+// Values that a valid response of `item` may take, and values near them that are not valid. A
+// quarter of the answers to items on a curve lie on one of its points, where the curve's
+// severity is that point's own.
 double valid_value(const pact::Item& item, std::mt19937_64& rng) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
+  if (item.type != pact::ResponseType::ordinal && item.type != pact::ResponseType::yes_no && u(rng) < 0.25) {
+    const double point = item.curve.x[std::uniform_int_distribution<std::size_t>(0, item.curve.x.size() - 1)(rng)];
+    const bool whole = item.type != pact::ResponseType::count || std::floor(point) == point;
+    if (point >= item.min_value && point <= item.max_value && whole) return point;
+  }
   switch (item.type) {
     case pact::ResponseType::ordinal:
       return item.options[static_cast<std::size_t>(u(rng) * static_cast<double>(item.options.size()))].value;
@@ -247,13 +267,18 @@ TEST(BlockKernel, MatchesScoreRowOnTheDefaultInstrument) {
 
 TEST(BlockKernel, MatchesScoreRowOnLongScalesCurvesAndPaddedRows) {
   const auto instrument = edge_instrument();
-  ASSERT_EQ(instrument.item_count(), 11u);
-  // Both paths are taken: the counts l2 and s1 are looked up, w1 and h1 are not.
-  const auto& compiled = instrument.data().compiled;
-  EXPECT_NE(compiled[7].lookup_size, 0u);
-  EXPECT_NE(compiled[8].lookup_size, 0u);
-  EXPECT_EQ(compiled[9].lookup_size, 0u);
-  EXPECT_EQ(compiled[10].lookup_size, 0u);
+  ASSERT_EQ(instrument.item_count(), 14u);
+  // Every path is taken: the counts l2 and s1 are looked up, w1 and h1 are not; the short curves
+  // (a3, b2, h1, m1, am) are evaluated by segments, and the curves w1 (20 points) and z1 (a
+  // severity of -0) by a scan of their points.
+  using pact::detail::BlockRule;
+  std::vector<BlockRule> rules;
+  for (const auto& item : instrument.data().compiled) rules.push_back(item.block_rule);
+  EXPECT_EQ(rules, (std::vector<BlockRule>{BlockRule::table8, BlockRule::table8, BlockRule::short_curve,
+                                           BlockRule::gathered_table, BlockRule::short_curve, BlockRule::table16,
+                                           BlockRule::checked_table, BlockRule::checked_table,
+                                           BlockRule::checked_table, BlockRule::curve, BlockRule::short_curve,
+                                           BlockRule::short_curve, BlockRule::short_curve, BlockRule::curve}));
   expect_every_variant_matches(instrument, 8000, 3, 23);
 }
 

@@ -61,12 +61,29 @@ void expect_same_derived_tables(const pact::detail::InstrumentData& a, const pac
     EXPECT_TRUE(same(x.max_value, y.max_value));
     EXPECT_EQ(x.table_offset, y.table_offset);
     EXPECT_EQ(x.lookup_size, y.lookup_size);
+    EXPECT_EQ(x.block_rule, y.block_rule);
+    EXPECT_EQ(x.segments_offset, y.segments_offset);
     EXPECT_TRUE(same(x.severity_no, y.severity_no));
     EXPECT_TRUE(same(x.severity_yes, y.severity_yes));
     EXPECT_TRUE(same(a.items[j].weight_in_dimension, b.items[j].weight_in_dimension));
   }
   ASSERT_EQ(a.severity_table.size(), b.severity_table.size());
   for (std::size_t k = 0; k < a.severity_table.size(); ++k) EXPECT_TRUE(same(a.severity_table[k], b.severity_table[k]));
+  ASSERT_EQ(a.weighted_severity_table.size(), b.weighted_severity_table.size());
+  for (std::size_t k = 0; k < a.weighted_severity_table.size(); ++k)
+    EXPECT_TRUE(same(a.weighted_severity_table[k], b.weighted_severity_table[k]));
+  ASSERT_EQ(a.curve_segments.size(), b.curve_segments.size());
+  for (std::size_t c = 0; c < a.curve_segments.size(); ++c) {
+    const auto &x = a.curve_segments[c], &y = b.curve_segments[c];
+    EXPECT_EQ(x.points, y.points);
+    for (std::size_t k = 0; k < pact::detail::CurveSegments::max_points; ++k) {
+      EXPECT_TRUE(same(x.x[k], y.x[k]));
+      EXPECT_TRUE(same(x.x_low[k], y.x_low[k]));
+      EXPECT_TRUE(same(x.x_span[k], y.x_span[k]));
+      EXPECT_TRUE(same(x.severity_low[k], y.severity_low[k]));
+      EXPECT_TRUE(same(x.severity_span[k], y.severity_span[k]));
+    }
+  }
   ASSERT_EQ(a.dimension_weight_sum.size(), b.dimension_weight_sum.size());
   for (std::size_t d = 0; d < a.dimensions.size(); ++d) {
     EXPECT_TRUE(same(a.dimension_weight_sum[d], b.dimension_weight_sum[d]));

@@ -25,11 +25,31 @@ enum class RuleKind : std::uint8_t {
 /// at or above the minimum lies exactly its difference from the minimum above it, which lets the
 /// kernel test the range on that difference (table8, table16, gathered_table).
 enum class BlockRule : std::uint8_t {
-  curve,           ///< no lookup table: the rule's curve
+  curve,           ///< no lookup table: the rule's curve, its points scanned
+  short_curve,     ///< no lookup table, a curve of at most 8 points: its segments looked up (CurveSegments)
   checked_table,   ///< a table whose minimum is negative: the range tested, then looked up
   table8,          ///< exact offsets, a table of fewer than 8 entries: permuted in a register
   table16,         ///< exact offsets, fewer than 16 entries: permuted across two registers
   gathered_table,  ///< exact offsets, a longer table: gathered
+};
+
+/// A curve of at most 8 points, as the AVX-512 kernel evaluates it (BlockRule::short_curve): a
+/// response clamped to [x[0], x[n-1]] lies in segment k, the number of points x[1..n-1] at or
+/// below it, and its severity is `severity_low[k] + ((value - x_low[k]) / x_span[k]) *
+/// severity_span[k]` (linear) or `severity_low[k]` (step): SeverityCurve::at's operations on the
+/// same operands, to the bit. A value at a point starts that point's segment, and `at` gives that
+/// point's severity there: the fraction is 0 and adds +0 or -0, which leaves a severity of +0 or
+/// more as it is (curves with a severity of -0 keep BlockRule::curve). The last segment, from
+/// the last point on, is that point's severity with a span of 1 and a rise of 0. Each table has 8
+/// entries; those past the curve's repeat its last segment.
+struct CurveSegments {
+  static constexpr std::size_t max_points = 8;
+  double x_low[max_points];
+  double x_span[max_points];
+  double severity_low[max_points];
+  double severity_span[max_points];
+  double x[max_points];  ///< the curve's points, the last repeated past its end
+  std::uint64_t points;
 };
 
 /// One item in the form the kernel wants: everything it touches for a response in one place.
@@ -48,8 +68,10 @@ struct CompiledItem {
   /// these items up instead of evaluating their rule. Each table is followed by NaN entries, at
   /// least one, up to 8 entries in all when it has fewer than 8 and 16 when it has fewer than 16,
   /// so that the kernel can read a short one whole and send every response outside it to a NaN.
-  std::uint32_t lookup_size = 0;
+  std::uint64_t lookup_size = 0;  // 64 bits: the AVX-512 kernel broadcasts it from memory
   BlockRule block_rule = BlockRule::curve;
+  /// BlockRule::short_curve: the item's CurveSegments at curve_segments[segments_offset].
+  std::uint32_t segments_offset = 0;
   double severity_no = 0.0;
   double severity_yes = 1.0;
 };
@@ -72,6 +94,10 @@ struct InstrumentData {
 
   std::vector<CompiledItem> compiled;       ///< one per item, instrument order
   std::vector<double> severity_table;       ///< lookup tables (see CompiledItem), back to back
+  /// severity_table's entries times their item's weight, the terms of the weighted sums as
+  /// score_row computes them (NaN where the table has NaN).
+  std::vector<double> weighted_severity_table;
+  std::vector<CurveSegments> curve_segments;  ///< one per BlockRule::short_curve item
   std::vector<double> dimension_weight_sum; ///< per dimension: sum of its item weights
   /// Per dimension: the least answered weight w whose coverage passes finish_row's test, w /
   /// dimension_weight_sum + coverage_slack >= min_coverage, as doubles compute it (NaN when no
