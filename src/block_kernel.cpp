@@ -185,15 +185,18 @@ struct LaneRule {
 }
 
 /// The item loop of a block of `lanes` rows at `rows` (`stride` apart), four rows to a vector:
-/// adds each row's terms into its dimension's sums (`lanes` doubles per dimension in `weighted`
-/// and `weight`), writes the item severities of the first `count` rows when `item_severity` is
-/// not null, and flags in `invalid` the rows that met an invalid response. Invalid rows are rare,
-/// and what score_row says of them (which item, and why) is left to score_row, at the end.
-/// Prefetches a line of the rows ahead with each item of each vector of rows.
+/// clears each dimension's sums (`lanes` doubles per dimension in `weighted` and `weight`) and
+/// adds each row's terms into them, writes the item severities of the first `count` rows when
+/// `item_severity` is not null, and flags in `invalid` the rows that met an invalid response.
+/// Invalid rows are rare, and what score_row says of them (which item, and why) is left to
+/// score_row, at the end. Prefetches a line of the rows ahead with each item of each vector of
+/// rows.
 [[gnu::always_inline]] inline void add_items(const InstrumentData& data, const double* rows, std::size_t stride,
                                              std::size_t count, double* weighted, double* weight,
                                              double* item_severity, bool* invalid, LinePrefetcher& ahead) noexcept {
   const std::size_t items = data.compiled.size();
+  std::fill_n(weighted, data.dimensions.size() * lanes, 0.0);
+  std::fill_n(weight, data.dimensions.size() * lanes, 0.0);
   // The block is scored a vector of rows at a time (a group), item by item: few values are live
   // at once, so they stay in registers, and each item's constants come from the first-level cache.
   for (std::size_t g = 0; g < groups; ++g) {
@@ -279,7 +282,6 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
                              item_severity ? item_severity + r * items : nullptr, weighted, weight);
     return;
   }
-  std::fill(scratch, scratch + 2 * dimensions * lanes, 0.0);
   // A short block is copied into a full one whose lanes past `count` repeat the first row (their
   // results are never written), so that the loop below always reads `lanes` rows.
   const double* const first_row = rows;
@@ -520,22 +522,28 @@ struct Group {
   __mmask8 written_lanes;
 };
 
-/// Dimension `dimension`'s sums for the group, and back.
-PACT_AVX512 void load_sums(const Group& group, Sums& sums, std::uint32_t dimension) noexcept {
-  sums.dimension = dimension;
-  sums.weighted = _mm512_loadu_pd(group.weighted + dimension * lanes);
-  sums.weight = _mm512_loadu_pd(group.weight + dimension * lanes);
+/// The sums of item `item`'s dimension for the group, and back: +0.0 where the item is the
+/// dimension's first (so that the sums need no clearing before the loop), the sums written back
+/// before otherwise.
+PACT_AVX512 void load_sums(const Group& group, Sums& sums, const CompiledItem& item) noexcept {
+  sums.dimension = item.dimension;
+  if (item.first_in_dimension) {
+    sums.weighted = sums.weight = _mm512_setzero_pd();
+    return;
+  }
+  sums.weighted = _mm512_loadu_pd(group.weighted + item.dimension * lanes);
+  sums.weight = _mm512_loadu_pd(group.weight + item.dimension * lanes);
 }
 PACT_AVX512 void store_sums(const Group& group, Sums& sums) noexcept {
   _mm512_storeu_pd(group.weighted + sums.dimension * lanes, sums.weighted);
   _mm512_storeu_pd(group.weight + sums.dimension * lanes, sums.weight);
   sums.written_back = _mm512_add_pd(sums.written_back, sums.weighted);
 }
-/// `sums` made dimension `dimension`'s, those of the dimension before written back first.
-PACT_AVX512 void move_sums(const Group& group, Sums& sums, std::uint32_t dimension) noexcept {
-  if (dimension == sums.dimension) return;
+/// `sums` made those of item `item`'s dimension, those of the dimension before written back first.
+PACT_AVX512 void move_sums(const Group& group, Sums& sums, const CompiledItem& item) noexcept {
+  if (item.dimension == sums.dimension) return;
   store_sums(group, sums);
-  load_sums(group, sums, dimension);
+  load_sums(group, sums, item);
 }
 
 /// What item j adds to its dimension's two sums in each of the group's rows.
@@ -698,7 +706,7 @@ template <bool write_severities>
   const __m512i severity_index =
       _mm512_mullo_epi64(_mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7), _mm512_set1_epi64(static_cast<long long>(items)));
   LinePrefetcher prefetcher = ahead;  // a local, kept in registers (see Group)
-  if (items == 0) {
+  if (items == 0) {  // no dimension either (every dimension has an item)
     std::fill_n(invalid, lanes, false);
     return;
   }
@@ -718,7 +726,7 @@ template <bool write_severities>
 
     avx512::Sums sums;
     sums.written_back = _mm512_setzero_pd();
-    avx512::load_sums(group, sums, group.compiled[0].dimension);
+    avx512::load_sums(group, sums, group.compiled[0]);
     __m512i fractions = _mm512_setzero_si512();
     // Eight items at a time, transposed from the eight rows; the last ones, fewer than eight,
     // with the loads masked to them.
@@ -730,7 +738,7 @@ template <bool write_severities>
       avx512::transpose(row, item);
       prefetcher.lines(width);
       for (std::size_t c = 0; c < chunk; ++c) {
-        avx512::move_sums(group, sums, group.compiled[j + c].dimension);
+        avx512::move_sums(group, sums, group.compiled[j + c]);
         avx512::add(sums, avx512::item_terms<write_severities>(j + c, item[c], group, fractions));
       }
     }

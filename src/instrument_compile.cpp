@@ -74,6 +74,7 @@ void compile_instrument(InstrumentData& d) {
     CompiledItem c;
     c.required = item.required;
     c.dimension = static_cast<std::uint32_t>(item.dimension);
+    c.first_in_dimension = d.dimensions[item.dimension].items.front() == j;
     c.weight = item.weight;
     switch (item.type) {
       case ResponseType::ordinal: {

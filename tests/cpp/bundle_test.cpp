@@ -62,6 +62,7 @@ void expect_same_derived_tables(const pact::detail::InstrumentData& a, const pac
     EXPECT_EQ(x.table_offset, y.table_offset);
     EXPECT_EQ(x.lookup_size, y.lookup_size);
     EXPECT_EQ(x.block_rule, y.block_rule);
+    EXPECT_EQ(x.first_in_dimension, y.first_in_dimension);
     EXPECT_EQ(x.segments_offset, y.segments_offset);
     EXPECT_TRUE(same(x.severity_no, y.severity_no));
     EXPECT_TRUE(same(x.severity_yes, y.severity_yes));

@@ -57,6 +57,7 @@ struct CompiledItem {
   RuleKind kind = RuleKind::table;
   bool required = false;
   bool whole_number = false;  ///< count: a fractional value is an error
+  bool first_in_dimension = false;  ///< the first of its dimension's items in instrument order
   std::uint32_t dimension = 0;
   double weight = 1.0;
   double min_value = 0.0;  ///< table: smallest option value; curve: smallest valid value
