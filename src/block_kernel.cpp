@@ -65,17 +65,27 @@ constexpr double two_52 = 4503599627370496.0;
   return reinterpret_cast<vd>(reinterpret_cast<vi>(v) & splat(std::numeric_limits<std::int64_t>::max()));
 }
 
-/// score_block's prefetches of the rows ahead (PrefetchRanges), a cache line at a time, so that
-/// the loads spread over the scoring of the current block (see MatrixRows in pact/scoring.hpp).
-/// Into the second-level cache, not the first: on a million rows with every risk output, 3%
-/// faster (81.3-82.2 ms against 83.7-85.0 ms). One line with each item, never several at once:
-/// eight lines with every eighth item took 89-91 ms, the prefetches waiting for the line fill
-/// buffers that the lines before them held.
+/// score_block's prefetches (PrefetchRanges), a line at a time of each kind, so that they spread
+/// over the scoring of the current block (see MatrixRows in pact/scoring.hpp): the block's
+/// outputs, for writing (OutputLines), and the rows ahead, for reading. The rows go into the
+/// second-level cache, not the first: on a million rows with every risk output, 3% faster
+/// (81.3-82.2 ms against 83.7-85.0 ms). One line with each item, never several at once: eight
+/// lines with every eighth item took 89-91 ms, the prefetches waiting for the line fill buffers
+/// that the lines before them held.
 class LinePrefetcher {
  public:
-  explicit LinePrefetcher(const PrefetchRanges& ranges) noexcept : ranges_(ranges) { next_range(); }
+  /// Both outlive the prefetcher.
+  LinePrefetcher(const PrefetchRanges& ranges, const OutputLines& writes) noexcept : ranges_(&ranges), writes_(&writes) {
+    next_write();
+    next_range();
+  }
   /// The next line, if any is left.
   [[gnu::always_inline]] void one() noexcept {
+    if (next_write_ < write_end_) {
+      __builtin_prefetch(reinterpret_cast<const void*>(next_write_), 1, 3);
+      next_write_ += line;
+      if (next_write_ >= write_end_) next_write();
+    }
     if (next_ < end_) {
       __builtin_prefetch(reinterpret_cast<const void*>(next_), 0, locality);
       next_ += line;
@@ -83,7 +93,7 @@ class LinePrefetcher {
     }
   }
   void rest() noexcept {
-    while (next_ < end_) one();
+    while (next_write_ < write_end_ || next_ < end_) one();
   }
 
  private:
@@ -93,21 +103,33 @@ class LinePrefetcher {
   /// Moves on to the next range that is not null, if any: its lines, from the one it starts in.
   [[gnu::always_inline]] void next_range() noexcept {
     next_ = end_ = 0;
-    while (range_ < ranges_.count && ranges_.length != 0) {
-      const double* const start = ranges_.starts[range_++];
+    while (range_ < ranges_->count && ranges_->length != 0) {
+      const double* const start = ranges_->starts[range_++];
       if (!start) continue;
       // As integers: the lines are for the processor to fetch, not for the program to read.
-      const auto first = reinterpret_cast<std::uintptr_t>(start) + ranges_.offset * sizeof(double);
+      const auto first = reinterpret_cast<std::uintptr_t>(start) + ranges_->offset * sizeof(double);
       next_ = first & ~(line - 1);
-      end_ = first + ranges_.length * sizeof(double);
+      end_ = first + ranges_->length * sizeof(double);
       return;
     }
   }
+  /// The same for the outputs.
+  [[gnu::always_inline]] void next_write() noexcept {
+    next_write_ = write_end_ = 0;
+    if (write_ == writes_->count) return;
+    const auto first = reinterpret_cast<std::uintptr_t>(writes_->start[write_]);
+    next_write_ = first & ~(line - 1);
+    write_end_ = first + writes_->bytes[write_++];
+  }
 
-  PrefetchRanges ranges_;
+  const PrefetchRanges* ranges_;
+  const OutputLines* writes_;
   std::size_t range_ = 0;
+  std::size_t write_ = 0;
   std::uintptr_t next_ = 0;
   std::uintptr_t end_ = 0;
+  std::uintptr_t next_write_ = 0;
+  std::uintptr_t write_end_ = 0;
 };
 
 /// Item `j`'s response in each lane of `v`, by its rule: whether it counts (a valid response;
@@ -257,7 +279,13 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
                                                     const PrefetchRanges& rows_ahead) noexcept {
   const std::size_t dimensions = data.dimensions.size();
   const std::size_t items = data.compiled.size();
-  LinePrefetcher ahead(rows_ahead);
+  // The block's own outputs, then what the caller writes after it (see OutputLines).
+  OutputLines writes;
+  writes.add(dimension_score, 0, count, dimensions);
+  writes.add(dimension_coverage, 0, count, dimensions);
+  writes.add(item_severity, 0, count, items);
+  writes.add(rows_ahead.writes);
+  LinePrefetcher ahead(rows_ahead, writes);
   // Per dimension, `lanes` doubles each: the weighted sum of severities, and the answered weight.
   double* const weighted = scratch;
   double* const weight = scratch + dimensions * lanes;

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -726,8 +727,14 @@ BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, con
       const std::size_t count = std::min(detail::block_rows, end - first);
       const double* const block_start = responses.block(first, count, end);
       const std::size_t stride = responses.stride();
-      const detail::BlockView block =
-          buffers.score(data, block_start, stride, first, count, responses.ahead(first, end), io);
+      detail::PrefetchRanges ahead = responses.ahead(first, end);
+      for (const double* array : {out.linear_predictor, out.probability}) ahead.writes.add(array, first, count);
+      for (const std::int32_t* array : {out.band, out.risk_status, out.imputed_features})
+        ahead.writes.add(array, first, count);
+      ahead.writes.add(out.top_factors, first, count, max_top_factors);
+      ahead.writes.add(out.feature_values, first, count, m.features.size());
+      ahead.writes.add(out.survival, first, count, static_cast<std::size_t>(out.survival_months));
+      const detail::BlockView block = buffers.score(data, block_start, stride, first, count, ahead, io);
       detail::write_block_outputs(io, block, dims, items);
       bad += risk.score(block, block_start, stride, out);
     }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -161,14 +162,43 @@ constexpr std::size_t block_scratch_size(std::size_t dimensions, std::size_t ite
   return (2 * dimensions + items) * block_rows;
 }
 
-/// Memory for score_block to prefetch: `count` ranges of `length` doubles, each `offset` doubles
-/// past one of `starts` (the null ones are skipped). The rows of a block of a row-major matrix
-/// are one range; the same rows of contiguous columns, one range per column.
+/// Memory the caller writes once score_block has returned (the block's outputs that score_block
+/// does not write itself), for score_block to fetch for writing while it works: up to `max` spans
+/// of bytes. Written a few rows to an array, the outputs of a million rows cost a tenth of the
+/// batch's time in line fills the stores waited for, in one burst per block.
+struct OutputLines {
+  static constexpr std::size_t max = 16;
+  const void* start[max];
+  std::size_t bytes[max];
+  std::size_t count = 0;
+
+  /// Rows [first, first + rows) of `array`, `per_row` elements a row, when `array` is not null
+  /// (and while there is room: past `max`, outputs are simply not fetched ahead).
+  template <class T>
+  void add(const T* array, std::size_t first, std::size_t rows, std::size_t per_row = 1) noexcept {
+    if (!array || rows == 0 || count == max) return;
+    start[count] = array + first * per_row;
+    bytes[count++] = rows * per_row * sizeof(T);
+  }
+  /// Every span of `other`, while there is room.
+  void add(const OutputLines& other) noexcept {
+    for (std::size_t k = 0; k < other.count && count < max; ++k, ++count) {
+      start[count] = other.start[k];
+      bytes[count] = other.bytes[k];
+    }
+  }
+};
+
+/// Memory for score_block to prefetch: for reading, `count` ranges of `length` doubles, each
+/// `offset` doubles past one of `starts` (the null ones are skipped): the rows of a later block
+/// of a row-major matrix are one range; the same rows of contiguous columns, one range per column.
+/// For writing, `writes`.
 struct PrefetchRanges {
   const double* const* starts = nullptr;
   std::size_t count = 0;
   std::size_t offset = 0;
   std::size_t length = 0;
+  OutputLines writes;
 };
 
 /// The batch form of the scoring kernel (src/block_kernel.cpp). score_row reads one case item by
@@ -361,7 +391,7 @@ class MatrixRows {
   PrefetchRanges ahead(std::size_t first, std::size_t end) const noexcept {
     const std::size_t later = first + prefetch_distance * block_rows;
     if (later + block_rows > end || items_ == 0) return {};
-    return {&data_, 1, later * stride_, (block_rows - 1) * stride_ + items_};
+    return {&data_, 1, later * stride_, (block_rows - 1) * stride_ + items_, {}};
   }
   std::size_t stride() const noexcept { return stride_; }
 
@@ -409,7 +439,7 @@ class ColumnRows {
   PrefetchRanges ahead(std::size_t first, std::size_t end) const noexcept {
     const std::size_t later = first + prefetch_distance * block_rows;
     if (!contiguous_ || later + block_rows > end) return {};
-    return {columns_.data(), columns_.size(), later, block_rows};
+    return {columns_.data(), columns_.size(), later, block_rows, {}};
   }
   std::size_t stride() const noexcept { return columns_.size(); }
 
@@ -460,7 +490,13 @@ class BlockBuffers {
   /// first + count) of the batch, straight into the outputs `out` asks for, and into these
   /// buffers for the rest.
   BlockView score(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t first,
-                  std::size_t count, const PrefetchRanges& ahead, const BatchOutputs& out) noexcept {
+                  std::size_t count, PrefetchRanges ahead, const BatchOutputs& out) noexcept {
+    // What write_block_outputs writes next (score_block writes the scores, coverages and
+    // severities itself, and fetches them as it does these).
+    for (const double* array : {out.composite, out.composite_coverage, out.deprivation_score})
+      ahead.writes.add(array, first, count);
+    for (const std::int32_t* array : {out.level, out.deprived_count, out.status, out.error_item})
+      ahead.writes.add(array, first, count);
     double* const scores = buffer_.get() + block_scratch_size(dims_, items_);
     double* const severities = scores + block_rows * dims_;
     BlockView view;

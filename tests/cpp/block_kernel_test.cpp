@@ -148,6 +148,7 @@ void check_against_score_row(const pact::Instrument& instrument, const pact::det
   std::vector<double> scores(pact::detail::block_rows * dims), coverage(pact::detail::block_rows * dims);
   std::vector<double> severities(pact::detail::block_rows * items);
   pact::detail::RowResult results[pact::detail::block_rows];
+  std::vector<std::int32_t> outputs(2 * rows);  // outputs of two per row, or of one
   std::vector<double> ref_scores(dims), ref_coverage(dims), ref_severities(items), ref_weighted(dims), ref_weight(dims);
   std::mt19937_64 rng(seed);
   invalid = 0;
@@ -157,12 +158,14 @@ void check_against_score_row(const pact::Instrument& instrument, const pact::det
         std::min(rows - first, std::uniform_int_distribution<std::size_t>(1, pact::detail::block_rows)(rng));
     const bool want_severities = rng() % 4 != 0;
     const bool want_coverage = rng() % 3 != 0;
-    // Prefetching rows ahead, as the batches do, must not change what is scored.
+    // Prefetching rows ahead, and outputs for writing, as the batches do, must not change what is
+    // scored (nor touch the outputs: the sanitizers see any read or write out of bounds).
     const std::size_t later = first + 2 * pact::detail::block_rows;
     const double* const start = data.data();
     pact::detail::PrefetchRanges rows_ahead;
     if (later + pact::detail::block_rows <= rows && rng() % 2 != 0)
-      rows_ahead = {&start, 1, later * stride, (pact::detail::block_rows - 1) * stride + items};
+      rows_ahead = {&start, 1, later * stride, (pact::detail::block_rows - 1) * stride + items, {}};
+    for (std::size_t k = rng() % 3; k > 0; --k) rows_ahead.writes.add(outputs.data(), first, count, k);
     variant.kernel(internal, data.data() + first * stride, stride, count, scores.data(),
                    want_coverage ? coverage.data() : nullptr, want_severities ? severities.data() : nullptr, results,
                    scratch.data(), rows_ahead);
