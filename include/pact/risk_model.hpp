@@ -734,7 +734,7 @@ BatchSummary score_risk_batch_rows(const RiskModel& model, std::size_t rows, con
       ahead.writes.add(out.top_factors, first, count, max_top_factors);
       ahead.writes.add(out.feature_values, first, count, m.features.size());
       ahead.writes.add(out.survival, first, count, static_cast<std::size_t>(out.survival_months));
-      const detail::BlockView block = buffers.score(data, block_start, stride, first, count, ahead, io);
+      const detail::BlockView block = buffers.score(data, block_start, stride, first, count, std::move(ahead), io);
       detail::write_block_outputs(io, block, dims, items);
       bad += risk.score(block, block_start, stride, out);
     }

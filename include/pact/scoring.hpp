@@ -172,6 +172,9 @@ struct OutputLines {
   std::size_t bytes[max];
   std::size_t count = 0;
 
+  /// Only `count` set: the spans past it are never read, and a batch makes one of these a block.
+  OutputLines() noexcept {}  // not = default, which would zero the spans in a PrefetchRanges{...}
+
   /// Rows [first, first + rows) of `array`, `per_row` elements a row, when `array` is not null
   /// (and while there is room: past `max`, outputs are simply not fetched ahead).
   template <class T>
@@ -488,9 +491,10 @@ class BlockBuffers {
 
   /// Scores the `count` (1 .. block_rows) rows at `rows` (`stride` doubles apart), rows [first,
   /// first + count) of the batch, straight into the outputs `out` asks for, and into these
-  /// buffers for the rest.
+  /// buffers for the rest; `ahead` gets the outputs write_block_outputs writes next, for the
+  /// kernel to prefetch with the rest.
   BlockView score(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t first,
-                  std::size_t count, PrefetchRanges ahead, const BatchOutputs& out) noexcept {
+                  std::size_t count, PrefetchRanges&& ahead, const BatchOutputs& out) noexcept {
     // What write_block_outputs writes next (score_block writes the scores, coverages and
     // severities itself, and fetches them as it does these).
     for (const double* array : {out.composite, out.composite_coverage, out.deprivation_score})
