@@ -262,6 +262,69 @@ struct LaneRule {
   }
 }
 
+/// What finish_row gives each row of a block beyond its dimension scores and coverages.
+struct RowTotals {
+  double scored_weight[lanes];
+  double composite[lanes];
+  double deprivation_score[lanes];
+  std::int64_t level[lanes];
+  std::int64_t deprived_count[lanes];
+};
+
+/// finish_row across the lanes, four rows to a vector: each dimension's scores in place of its
+/// weighted sums (NaN where not scored) and, when `coverage`, its coverages in place of its
+/// answered weights; then each row's composite and its level (a level for each of the levels'
+/// minimums the composite reaches, as they increase; none without a composite, a NaN reaching
+/// none), scored weight and deprivation.
+[[gnu::always_inline]] inline void finish(const InstrumentData& data, double* weighted, double* weight, bool coverage,
+                                          RowTotals& totals) noexcept {
+  vd scored_weight[groups], composite_sum[groups], deprivation_score[groups];
+  vi deprived_count[groups];
+  for (std::size_t g = 0; g < groups; ++g) {
+    scored_weight[g] = composite_sum[g] = deprivation_score[g] = splat(0.0);
+    deprived_count[g] = splat(std::int64_t{0});
+  }
+  for (std::size_t d = 0; d < data.dimensions.size(); ++d) {
+    const Dimension& dim = data.dimensions[d];
+    const vd weight_sum = splat(data.dimension_weight_sum[d]);
+    const vd least_covering_weight = splat(data.least_covering_weight[d]);
+    const vd normalized_weight = splat(dim.normalized_weight);
+    double* const dim_weighted = weighted + d * lanes;
+    double* const dim_weight = weight + d * lanes;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::size_t r0 = g * width;
+      const vd w = load(dim_weight + r0);
+      const vi answered = w > splat(0.0);
+      // finish_row's coverage test, without the division (see least_covering_weight).
+      const vi scored = answered & (w >= least_covering_weight);
+      const vd score = load(dim_weighted + r0) / select(answered, w, splat(1.0));
+      const vi deprived = scored & (score >= splat(dim.deprivation_cutoff));
+      scored_weight[g] += select(scored, normalized_weight, splat(0.0));
+      composite_sum[g] += select(scored, normalized_weight * score, splat(0.0));
+      deprivation_score[g] += select(deprived, normalized_weight, splat(0.0));
+      deprived_count[g] -= deprived;  // a set mask is -1
+      store(dim_weighted + r0, select(scored, score, splat(nan)));
+      if (coverage) store(dim_weight + r0, w / weight_sum);
+    }
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    const vi has_composite =
+        (scored_weight[g] > splat(0.0)) & (scored_weight[g] + splat(coverage_slack) >= splat(data.composite_min_coverage));
+    const vd composite = select(
+        has_composite, composite_sum[g] / select(has_composite, scored_weight[g], splat(1.0)), splat(missing));
+    vi level = splat(std::int64_t{-1});
+    for (const Level& l : data.levels) level -= composite >= splat(l.min_score);
+    for (std::size_t k = 0; k < width; ++k) {
+      const std::size_t r = g * width + k;
+      totals.scored_weight[r] = scored_weight[g][k];
+      totals.composite[r] = composite[k];
+      totals.deprivation_score[r] = deprivation_score[g][k];
+      totals.level[r] = level[k];
+      totals.deprived_count[r] = deprived_count[g][k];
+    }
+  }
+}
+
 /// Dimension-major values (dimension d's row r at from[d * lanes + r]) into rows (row r's
 /// dimension d at to[r * dimensions + d]), the first `count` rows.
 void copy_to_rows(const double* from, std::size_t dimensions, std::size_t count, double* to) noexcept {
@@ -269,9 +332,9 @@ void copy_to_rows(const double* from, std::size_t dimensions, std::size_t count,
     for (std::size_t d = 0; d < dimensions; ++d) to[r * dimensions + d] = from[d * lanes + r];
 }
 
-/// score_block, with `AddItems` as the item loop (see add_items) and `CopyToRows` as
-/// copy_to_rows.
-template <auto AddItems, auto CopyToRows = copy_to_rows>
+/// score_block, with `AddItems` as the item loop (see add_items), `Finish` as finish and
+/// `CopyToRows` as copy_to_rows.
+template <auto AddItems, auto Finish = finish, auto CopyToRows = copy_to_rows>
 [[gnu::always_inline]] inline void score_block_impl(const InstrumentData& data, const double* rows, std::size_t stride,
                                                     std::size_t count, double* dimension_score,
                                                     double* dimension_coverage, double* item_severity,
@@ -319,55 +382,12 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
   AddItems(data, rows, stride, count, weighted, weight, item_severity, invalid, ahead);
   ahead.rest();  // the lines left over when the rows ahead have more lines than the block has items
 
-  // finish_row across the lanes: dimension scores (in place of the sums) and coverages, the
-  // composite's sums, and the deprivation count.
-  vd scored_weight[groups], composite_sum[groups], deprivation_score[groups];
-  vi deprived_count[groups];
-  for (std::size_t g = 0; g < groups; ++g) {
-    scored_weight[g] = composite_sum[g] = deprivation_score[g] = splat(0.0);
-    deprived_count[g] = splat(std::int64_t{0});
-  }
-  for (std::size_t d = 0; d < dimensions; ++d) {
-    const Dimension& dim = data.dimensions[d];
-    const vd weight_sum = splat(data.dimension_weight_sum[d]);
-    const vd least_covering_weight = splat(data.least_covering_weight[d]);
-    const vd normalized_weight = splat(dim.normalized_weight);
-    double* const dim_weighted = weighted + d * lanes;
-    double* const dim_weight = weight + d * lanes;
-    for (std::size_t g = 0; g < groups; ++g) {
-      const std::size_t r0 = g * width;
-      const vd w = load(dim_weight + r0);
-      const vi answered = w > splat(0.0);
-      // finish_row's coverage test, without the division (see least_covering_weight).
-      const vi scored = answered & (w >= least_covering_weight);
-      const vd score = load(dim_weighted + r0) / select(answered, w, splat(1.0));
-      const vi deprived = scored & (score >= splat(dim.deprivation_cutoff));
-      scored_weight[g] += select(scored, normalized_weight, splat(0.0));
-      composite_sum[g] += select(scored, normalized_weight * score, splat(0.0));
-      deprivation_score[g] += select(deprived, normalized_weight, splat(0.0));
-      deprived_count[g] -= deprived;  // a set mask is -1
-      store(dim_weighted + r0, select(scored, score, splat(nan)));
-      if (dimension_coverage) store(dim_weight + r0, w / weight_sum);
-    }
-  }
+  RowTotals totals;
+  Finish(data, weighted, weight, dimension_coverage != nullptr, totals);
   CopyToRows(weighted, dimensions, count, dimension_score);
   if (dimension_coverage) CopyToRows(weight, dimensions, count, dimension_coverage);
 
-  // finish_row's composite and level across the lanes: a level for each of the levels' minimums
-  // the composite reaches (they increase), none without a composite (a NaN reaches none).
-  vd composite[groups];
-  vi level[groups];
-  for (std::size_t g = 0; g < groups; ++g) {
-    const vi has_composite =
-        (scored_weight[g] > splat(0.0)) & (scored_weight[g] + splat(coverage_slack) >= splat(data.composite_min_coverage));
-    composite[g] = select(has_composite, composite_sum[g] / select(has_composite, scored_weight[g], splat(1.0)),
-                          splat(missing));
-    level[g] = splat(std::int64_t{-1});
-    for (const Level& l : data.levels) level[g] -= composite[g] >= splat(l.min_score);  // a set mask is -1
-  }
-
   for (std::size_t r = 0; r < count; ++r) {
-    const std::size_t g = r / width, k = r % width;
     RowResult& result = results[r];
     if (invalid[r]) {
       // The sums are no longer needed: score_row may use them as its scratch.
@@ -377,11 +397,11 @@ template <auto AddItems, auto CopyToRows = copy_to_rows>
     }
     result.status = ResponseStatus::ok;
     result.error_item = -1;
-    result.composite = composite[g][k];
-    result.composite_coverage = scored_weight[g][k];
-    result.level = static_cast<std::int32_t>(level[g][k]);
-    result.deprivation_score = deprivation_score[g][k];
-    result.deprived_count = static_cast<std::int32_t>(deprived_count[g][k]);
+    result.composite = totals.composite[r];
+    result.composite_coverage = totals.scored_weight[r];
+    result.level = static_cast<std::int32_t>(totals.level[r]);
+    result.deprivation_score = totals.deprivation_score[r];
+    result.deprived_count = static_cast<std::int32_t>(totals.deprived_count[r]);
   }
 }
 
@@ -716,6 +736,64 @@ PACT_AVX512 void transpose(const __m512d* a, __m512d* item) noexcept {
     for (std::size_t r = 0; r < lanes; ++r) to[r * dimensions + d] = from[d * lanes + r];
 }
 
+/// finish for AVX-512 (see there), eight rows to a vector, the same operations in the same order.
+[[gnu::target("avx512f,avx512dq")]] void finish_avx512(const InstrumentData& data, double* weighted, double* weight,
+                                                       bool coverage, RowTotals& totals) noexcept {
+  using avx512::broadcast;
+  using avx512::width;
+  constexpr std::size_t vectors = lanes / width;
+  const __m512d zero = _mm512_setzero_pd(), one = broadcast(1.0);
+  __m512d scored_weight[vectors], composite_sum[vectors], deprivation_score[vectors];
+  __m512i deprived_count[vectors];
+  for (std::size_t g = 0; g < vectors; ++g) {
+    scored_weight[g] = composite_sum[g] = deprivation_score[g] = zero;
+    deprived_count[g] = _mm512_setzero_si512();
+  }
+  for (std::size_t d = 0; d < data.dimensions.size(); ++d) {
+    const Dimension& dim = data.dimensions[d];
+    const __m512d weight_sum = broadcast(data.dimension_weight_sum[d]);
+    const __m512d least_covering_weight = broadcast(data.least_covering_weight[d]);
+    const __m512d normalized_weight = broadcast(dim.normalized_weight);
+    const __m512d cutoff = broadcast(dim.deprivation_cutoff);
+    double* const dim_weighted = weighted + d * lanes;
+    double* const dim_weight = weight + d * lanes;
+    for (std::size_t g = 0; g < vectors; ++g) {
+      const std::size_t r0 = g * width;
+      const __m512d w = _mm512_loadu_pd(dim_weight + r0);
+      const __mmask8 answered = _mm512_cmp_pd_mask(w, zero, _CMP_GT_OQ);
+      const __mmask8 scored = _mm512_mask_cmp_pd_mask(answered, w, least_covering_weight, _CMP_GE_OQ);
+      const __m512d score = _mm512_div_pd(_mm512_loadu_pd(dim_weighted + r0), _mm512_mask_blend_pd(answered, one, w));
+      const __mmask8 deprived = _mm512_mask_cmp_pd_mask(scored, score, cutoff, _CMP_GE_OQ);
+      scored_weight[g] = _mm512_add_pd(scored_weight[g], _mm512_maskz_mov_pd(scored, normalized_weight));
+      composite_sum[g] =
+          _mm512_add_pd(composite_sum[g], _mm512_maskz_mov_pd(scored, _mm512_mul_pd(normalized_weight, score)));
+      deprivation_score[g] = _mm512_add_pd(deprivation_score[g], _mm512_maskz_mov_pd(deprived, normalized_weight));
+      deprived_count[g] = _mm512_mask_add_epi64(deprived_count[g], deprived, deprived_count[g], _mm512_set1_epi64(1));
+      _mm512_storeu_pd(dim_weighted + r0, _mm512_mask_blend_pd(scored, broadcast(nan), score));
+      if (coverage) _mm512_storeu_pd(dim_weight + r0, _mm512_div_pd(w, weight_sum));
+    }
+  }
+  for (std::size_t g = 0; g < vectors; ++g) {
+    const std::size_t r0 = g * width;
+    const __mmask8 has_composite =
+        _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(scored_weight[g], zero, _CMP_GT_OQ),
+                                _mm512_add_pd(scored_weight[g], broadcast(coverage_slack)),
+                                broadcast(data.composite_min_coverage), _CMP_GE_OQ);
+    const __m512d composite =
+        _mm512_mask_blend_pd(has_composite, broadcast(missing),
+                             _mm512_div_pd(composite_sum[g], _mm512_mask_blend_pd(has_composite, one, scored_weight[g])));
+    __m512i level = _mm512_set1_epi64(-1);
+    for (const Level& l : data.levels)
+      level = _mm512_mask_add_epi64(level, _mm512_cmp_pd_mask(composite, broadcast(l.min_score), _CMP_GE_OQ), level,
+                                    _mm512_set1_epi64(1));
+    _mm512_storeu_pd(totals.scored_weight + r0, scored_weight[g]);
+    _mm512_storeu_pd(totals.composite + r0, composite);
+    _mm512_storeu_pd(totals.deprivation_score + r0, deprivation_score[g]);
+    _mm512_storeu_si512(totals.level + r0, level);
+    _mm512_storeu_si512(totals.deprived_count + r0, deprived_count[g]);
+  }
+}
+
 /// add_items for AVX-512 (see there), writing the item severities when `write_severities`
 /// (add_items_avx512 chooses).
 template <bool write_severities>
@@ -787,9 +865,8 @@ template <bool write_severities>
                                                             double* dimension_score, double* dimension_coverage,
                                                             double* item_severity, RowResult* results, double* scratch,
                                                             const PrefetchRanges& rows_ahead) noexcept {
-  score_block_impl<add_items_avx512, copy_to_rows_avx512>(data, rows, stride, count, dimension_score,
-                                                          dimension_coverage, item_severity, results, scratch,
-                                                          rows_ahead);
+  score_block_impl<add_items_avx512, finish_avx512, copy_to_rows_avx512>(
+      data, rows, stride, count, dimension_score, dimension_coverage, item_severity, results, scratch, rows_ahead);
 }
 /// gather_block for AVX-512: eight columns at a time, each block of eight rows by eight columns
 /// loaded a column to a vector and transposed in registers into rows; the last columns, fewer

@@ -107,7 +107,33 @@ double hostile_value(const pact::Item& item, std::mt19937_64& rng) {
   return candidates[std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng)];
 }
 
-// Rows of responses: most valid with some missing, some with one or two hostile values.
+// A valid response of `item` with its least severity: an option's value, a curve point's x
+// within the item's range, or NaN when the item has none of those.
+double least_severe(const pact::Item& item) {
+  double best = NA, least = 2.0;
+  const auto consider = [&](double value, double severity) {
+    if (severity < least) best = value, least = severity;
+  };
+  switch (item.type) {
+    case pact::ResponseType::ordinal:
+      for (const auto& option : item.options) consider(option.value, option.severity);
+      break;
+    case pact::ResponseType::yes_no:
+      consider(0.0, item.severity_no);
+      consider(1.0, item.severity_yes);
+      break;
+    default:
+      for (std::size_t k = 0; k < item.curve.x.size(); ++k)
+        if (item.curve.x[k] >= item.min_value && item.curve.x[k] <= item.max_value &&
+            (item.type != pact::ResponseType::count || std::floor(item.curve.x[k]) == item.curve.x[k]))
+          consider(item.curve.x[k], item.curve.severity[k]);
+  }
+  return best;
+}
+
+// Rows of responses: most valid with some missing, some with one or two hostile values, and a few
+// with every answer at its least severity (a composite of 0 where the least is 0: a level's
+// minimum exactly).
 std::vector<double> make_rows(const pact::Instrument& instrument, std::size_t rows, std::size_t stride,
                               unsigned seed) {
   std::mt19937_64 rng(seed);
@@ -115,6 +141,10 @@ std::vector<double> make_rows(const pact::Instrument& instrument, std::size_t ro
   const std::size_t items = instrument.item_count();
   std::vector<double> data(rows * stride, -777.0);  // the padding past each row must never be read
   for (std::size_t i = 0; i < rows; ++i) {
+    if (u(rng) < 0.03) {
+      for (std::size_t j = 0; j < items; ++j) data[i * stride + j] = least_severe(instrument.items()[j]);
+      continue;
+    }
     for (std::size_t j = 0; j < items; ++j) {
       const auto& item = instrument.items()[j];
       data[i * stride + j] = (!item.required && u(rng) < 0.15) ? NA : valid_value(item, rng);
