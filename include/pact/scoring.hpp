@@ -217,9 +217,10 @@ struct PrefetchRanges {
 /// the status and item score_row reports (the first invalid item in instrument order) and a
 /// RowResult with nothing scored; its other outputs are unspecified, for the caller to
 /// overwrite. `scratch` holds block_scratch_size(dimensions, items) doubles. `ahead` is memory
-/// the caller will read soon (the rows of a later block), which score_block prefetches into the
-/// cache while it works, a cache line with each item of each vector of rows. Uses the widest vector
-/// instructions the processor offers, chosen once; the results do not depend on the choice.
+/// the caller will read soon (the rows of a later block) and write next (its `writes`), which
+/// score_block prefetches while it works, with the outputs it writes itself: a cache line of each
+/// kind with each item of each vector of rows. Uses the widest vector instructions the processor
+/// offers, chosen once; the results do not depend on the choice.
 void score_block(const InstrumentData& data, const double* rows, std::size_t stride, std::size_t count,
                  double* dimension_score, double* dimension_coverage, double* item_severity, RowResult* results,
                  double* scratch, const PrefetchRanges& ahead) noexcept;
