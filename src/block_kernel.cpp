@@ -429,9 +429,9 @@ void score_block_baseline(const InstrumentData& data, const double* rows, std::s
 // found in fewer operations: a short table is looked up with its entries already multiplied by
 // the item's weight, a short curve by its segments (CurveSegments), a missing response adds +0.0
 // without a mask, and a response that is not valid is not tested item by item but leaves a NaN
-// in its row's weighted sum (see add_terms), which the loop tests once, after the last item. A fraction
-// where a whole number is due is the one invalid response that can look valid (a table looks up
-// its floor); the loop collects those apart.
+// in its row's weighted sum (see terms), which the loop tests once, after the last item. A
+// fraction where a whole number is due is the one invalid response that can look valid (a table
+// looks up its floor); the loop collects those apart.
 namespace avx512 {
 
 constexpr std::size_t width = 8;  // doubles per vector
@@ -542,7 +542,7 @@ struct Sums {
   __m512d weighted;
   __m512d weight;
   /// The weighted sums of the dimensions written back so far, added up: NaN in the lanes of the
-  /// invalid rows (see add_terms), and the only test of them the item loop makes.
+  /// invalid rows (see terms), and the only test of them the item loop makes.
   __m512d written_back;
 };
 
